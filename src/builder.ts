@@ -1,0 +1,41 @@
+import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import RelayPlugin from '@pothos/plugin-relay';
+import type { Decimal } from 'decimal.js';
+import type { Context } from './context.js';
+
+/** The schema builder and its plugins; types are defined in src/schema/. */
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: string | Date };
+    Date: { Input: string; Output: string };
+    UUID: { Input: string; Output: string };
+    Currency: { Input: string; Output: string };
+    Decimal: { Input: Decimal; Output: Decimal };
+  };
+}>({
+  plugins: [RelayPlugin, DataloaderPlugin],
+  relay: {
+    cursorType: 'String',
+    nodeQueryOptions: { description: 'Fetches any object that implements `Node` by its global id.' },
+    nodesQueryOptions: { description: 'Fetches several objects by global id; lookups of one type are batched.' },
+    nodeTypeOptions: { description: 'An object with a global id, refetchable through `node(id:)`.' },
+    pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list (Relay).' },
+    idFieldOptions: { description: 'Opaque global id; pass it to `node(id:)`.' },
+    hasNextPageFieldOptions: { description: 'True when rows exist after this page.' },
+    hasPreviousPageFieldOptions: { description: 'True when rows exist before this page.' },
+    startCursorFieldOptions: { description: 'Cursor of the first edge; null when the page is empty.' },
+    endCursorFieldOptions: { description: 'Cursor of the last edge; null when the page is empty.' },
+    cursorFieldOptions: { description: 'Opaque position of this edge; valid only with the same connection arguments.' },
+    pageInfoFieldOptions: { description: 'Position of this page in the whole list.' },
+    edgesFieldOptions: { nullable: false, description: 'The rows of this page, in the upstream order.' },
+    nodeFieldOptions: { nullable: false, description: 'The row.' },
+    firstArgOptions: { description: 'Rows after `after`: 0 to 500 (default 100 when neither `first` nor `last` is given).' },
+    afterArgOptions: { description: 'A cursor of this same connection (same arguments); rows after it.' },
+    lastArgOptions: { description: 'Rows before `before`, counted from the end: 0 to 500.' },
+    beforeArgOptions: { description: 'A cursor of this same connection (same arguments); rows before it.' },
+  },
+});

@@ -1,0 +1,120 @@
+import type { BillingApiVersion } from './upstreams/scaleway/client.js';
+import type { HttpTimeouts } from './upstreams/http.js';
+
+/** The gateway's configuration, parsed and validated once from the environment by {@link loadConfig}. */
+export interface Config {
+  host: string;
+  port: number;
+  /** Base URL clients reach the gateway at, for the URLs it hands out; the request's origin when unset. */
+  publicUrl?: string;
+  production: boolean;
+  /** No upstream credentials outside production: serve the embedded simulator. */
+  demo: boolean;
+  graphiql: boolean;
+  scaleway: {
+    apiUrl: string;
+    secretKey?: string;
+    defaultOrganizationId?: string;
+    /** Organizations served besides the default; with neither, any the key can read. */
+    organizationIds: string[];
+    billingApiVersion: BillingApiVersion;
+  };
+  timeouts: HttpTimeouts;
+}
+
+/** Every bad variable at once, by name; never a value, so never a secret. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads the environment, following the Scaleway SDKs' own variable names so existing setups work.
+ * Throws a {@link ConfigError} naming every bad variable.
+ */
+export function loadConfig(env: Env): Config {
+  const problems: string[] = [];
+  const get = (name: string) => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const uuid = (name: string) => {
+    const value = get(name);
+    if (value !== undefined && !UUID.test(value)) problems.push(`${name} must be a UUID`);
+    return value?.toLowerCase();
+  };
+  const url = (name: string, fallback?: string) => {
+    const value = get(name) ?? fallback;
+    if (value === undefined) return undefined;
+    try {
+      const parsed = new URL(value);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
+    } catch {
+      problems.push(`${name} must be an http(s) URL`);
+    }
+    // The SDKs refuse a trailing slash; paths are appended to this.
+    return value.replace(/\/+$/, '');
+  };
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const value = get(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) problems.push(`${name} must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+  const bool = (name: string, fallback: boolean) => {
+    const value = get(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (!['true', 'false', '1', '0'].includes(value)) problems.push(`${name} must be true or false`);
+    return value === 'true' || value === '1';
+  };
+
+  const production = get('NODE_ENV') === 'production';
+  const secretKey = get('SCW_SECRET_KEY');
+  // Secret keys are UUIDs; say so without echoing what was given.
+  if (secretKey !== undefined && !UUID.test(secretKey)) problems.push('SCW_SECRET_KEY must be a Scaleway secret key (a UUID)');
+  if (production && secretKey === undefined) {
+    problems.push('SCW_SECRET_KEY is required when NODE_ENV=production (the simulated demo upstream never runs in production)');
+  }
+  const version = get('SCW_BILLING_API_VERSION') ?? 'v2beta1';
+  if (version !== 'v2beta1' && version !== 'v2alpha1') problems.push('SCW_BILLING_API_VERSION must be v2beta1 or v2alpha1');
+  const organizationIds = (get('BILLING_GRAPH_ORGANIZATION_IDS') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const id of organizationIds) {
+    if (!UUID.test(id)) {
+      problems.push('BILLING_GRAPH_ORGANIZATION_IDS must be a comma-separated list of UUIDs');
+      break;
+    }
+  }
+
+  const config: Config = {
+    host: get('HOST') ?? '0.0.0.0',
+    port: int('PORT', 4000, 0, 65535),
+    publicUrl: url('PUBLIC_URL'),
+    production,
+    demo: secretKey === undefined && !production,
+    graphiql: bool('GRAPHIQL', true),
+    scaleway: {
+      apiUrl: url('SCW_API_URL', 'https://api.scaleway.com')!,
+      secretKey,
+      defaultOrganizationId: uuid('SCW_DEFAULT_ORGANIZATION_ID'),
+      organizationIds: organizationIds.map((id) => id.toLowerCase()),
+      billingApiVersion: version as BillingApiVersion,
+    },
+    timeouts: {
+      connect: int('UPSTREAM_CONNECT_TIMEOUT_MS', 5_000, 1, 600_000),
+      headers: int('UPSTREAM_HEADERS_TIMEOUT_MS', 15_000, 1, 600_000),
+      body: int('UPSTREAM_BODY_TIMEOUT_MS', 30_000, 1, 600_000),
+    },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

@@ -1,0 +1,128 @@
+import DataLoader from 'dataloader';
+import type { OffsetSource, UpstreamPage } from './schema/pagination.js';
+import { BILLING_MAX_PAGE_SIZE, type ScalewayBillingClient } from './upstreams/scaleway/client.js';
+import type {
+  Consumption,
+  ConsumptionPage,
+  ConsumptionQuery,
+  Discount,
+  DiscountQuery,
+  Invoice,
+  InvoiceQuery,
+  PageRequest,
+} from './upstreams/scaleway/model.js';
+
+/** What the graph needs of the configuration; built once from `Config` in the gateway. */
+export interface GraphSettings {
+  /** Used by `organization` without `id`. */
+  defaultOrganizationId?: string;
+  /** Organizations this gateway serves; null means any the upstream key can read. */
+  organizationIds: ReadonlySet<string> | null;
+  /** Base of `Invoice.downloadUrl`; the request's own origin when unset. */
+  publicUrl?: string;
+  now: () => Date;
+}
+
+/** Long-lived services shared by every request. */
+export interface Services {
+  billing: ScalewayBillingClient;
+  settings: GraphSettings;
+}
+
+/** A page-number list: the query that selects it and a page of it. */
+interface PageKey<Q> {
+  query: Q;
+  page: number;
+}
+
+/**
+ * One DataLoader per upstream list, per request: the same page asked for by two aliases or two
+ * fragments is one call, and pages of one list fetched for different fields are shared.
+ */
+function pageLoader<Q, T>(fetch: (query: Q, page: PageRequest) => Promise<T>): DataLoader<PageKey<Q>, T, string> {
+  return new DataLoader<PageKey<Q>, T, string>(
+    (keys) =>
+      Promise.all(
+        keys.map((k) => fetch(k.query, { page: k.page, pageSize: BILLING_MAX_PAGE_SIZE }).catch((e: unknown) => toError(e))),
+      ),
+    { cacheKeyFn: (key) => stableKey(key) },
+  );
+}
+
+function toError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+/** JSON with sorted keys, so that equal queries built in different orders share a cache entry. */
+export function stableKey(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+export function createLoaders(billing: ScalewayBillingClient) {
+  return {
+    invoices: pageLoader<InvoiceQuery, UpstreamPage<Invoice>>((q, p) => billing.listInvoices(q, p)),
+    consumptions: pageLoader<ConsumptionQuery, ConsumptionPage>((q, p) => billing.listConsumptions(q, p)),
+    discounts: pageLoader<DiscountQuery, UpstreamPage<Discount>>((q, p) => billing.listDiscounts(q, p)),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+/** Per-request context. */
+export interface Context {
+  billing: ScalewayBillingClient;
+  settings: GraphSettings;
+  loaders: Loaders;
+  /** Where this gateway is reached, for URLs it hands out. */
+  origin: string;
+  sources: ReturnType<typeof createSources>;
+}
+
+/** Rows that name their organization (v2alpha1 rows do not: the query does). */
+export type Scoped<T> = T & { organizationId: string };
+
+function scoped<Q extends { organizationId: string }, T>(
+  make: (query: Q) => OffsetSource<T, UpstreamPage<T>>,
+): (query: Q) => OffsetSource<Scoped<T>, UpstreamPage<Scoped<T>>> {
+  return (query) => {
+    const source = make(query);
+    return {
+      ...source,
+      fetchPage: (page) =>
+        source.fetchPage(page).then((p) => ({ ...p, rows: p.rows.map((row) => ({ ...row, organizationId: query.organizationId })) })),
+    };
+  };
+}
+
+/** The upstream lists as sources for the pagination adapter. */
+function createSources(loaders: Loaders) {
+  const source =
+    <Q, T, P extends UpstreamPage<T>>(name: string, loader: DataLoader<PageKey<Q>, P, string>) =>
+    (query: Q): OffsetSource<T, P> => ({
+      name,
+      filter: query,
+      upstream: 'scaleway',
+      pageSize: BILLING_MAX_PAGE_SIZE,
+      fetchPage: (page) => loader.load({ query, page }),
+    });
+  return {
+    invoices: scoped(source<InvoiceQuery, Invoice, UpstreamPage<Invoice>>('Organization.invoices', loaders.invoices)),
+    consumptions: source<ConsumptionQuery, Consumption, ConsumptionPage>('Organization.consumptions', loaders.consumptions),
+    discounts: scoped(source<DiscountQuery, Discount, UpstreamPage<Discount>>('Organization.discounts', loaders.discounts)),
+  };
+}
+
+export function createContext(services: Services, request: Request): Context {
+  const loaders = createLoaders(services.billing);
+  return {
+    billing: services.billing,
+    settings: services.settings,
+    loaders,
+    sources: createSources(loaders),
+    origin: services.settings.publicUrl ?? new URL(request.url).origin,
+  };
+}

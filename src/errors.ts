@@ -1,0 +1,48 @@
+import { GraphQLError } from 'graphql';
+import { createGraphQLError } from 'graphql-yoga';
+import { UnsupportedQueryError, UpstreamError } from './upstreams/errors.js';
+
+/**
+ * The one mapping from failures to GraphQL errors. Codes are stable API: clients switch on
+ * `extensions.code`, never on messages.
+ */
+
+/** Bad arguments: refused before any upstream call. */
+export function badInput(message: string, argument?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(argument ? { argument } : {}) } });
+}
+
+/** Something the caller named does not exist for this gateway (an organization it does not serve, an unknown id). */
+export function notFound(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'NOT_FOUND' } });
+}
+
+/** Extensions for an upstream failure; never the request, its headers or the upstream body beyond its message. */
+export function upstreamExtensions(error: UpstreamError): Record<string, unknown> {
+  return {
+    code: error.code,
+    upstream: error.upstream,
+    ...(error.status === undefined ? {} : { status: error.status }),
+    ...(error.type === undefined ? {} : { upstreamType: error.type }),
+    ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
+    ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }),
+  };
+}
+
+/**
+ * yoga's `maskError`: typed failures keep their message and get a stable code, with the field's
+ * path; anything else (a bug) is masked as yoga does by default.
+ */
+export function maskError(error: unknown, message: string): Error {
+  const located = error instanceof GraphQLError ? error : undefined;
+  const original = located?.originalError ?? error;
+  const where = located ? { nodes: located.nodes, source: located.source, positions: located.positions, path: located.path } : {};
+  if (original instanceof UpstreamError) {
+    return createGraphQLError(original.message, { ...where, extensions: upstreamExtensions(original) });
+  }
+  if (original instanceof UnsupportedQueryError) {
+    return createGraphQLError(original.message, { ...where, extensions: { code: 'BAD_USER_INPUT', argument: original.argument } });
+  }
+  if (original instanceof GraphQLError) return located ?? original;
+  return createGraphQLError(message, { ...where, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}

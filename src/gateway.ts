@@ -1,0 +1,38 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { type Context, createContext, type Services } from './context.js';
+import { maskError } from './errors.js';
+import { examples } from './graphiql/examples.js';
+import { getSchema } from './schema/index.js';
+import { invoicePdfResponse } from './invoice-pdf.js';
+
+export interface GatewayOptions extends Services {
+  /** Serve GraphiQL on GET /graphql from a browser. */
+  graphiql?: boolean;
+}
+
+/** Invoice PDFs at `GET /invoices/{invoiceId}.pdf`, beside /graphql. */
+function invoicePdfRoute(services: Services): Plugin {
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      const m = /^\/invoices\/([^/]+)\.pdf$/.exec(url.pathname);
+      if (!m) return;
+      return invoicePdfResponse(services, request, decodeURIComponent(m[1]!), fetchAPI).then(endResponse);
+    },
+  };
+}
+
+/** The gateway as a fetch handler: no environment, no listening (tests call `yoga.fetch`). */
+export function createGateway(options: GatewayOptions): YogaServerInstance<Record<string, never>, Context> {
+  const services: Services = { billing: options.billing, settings: options.settings };
+  return createYoga<Record<string, never>, Context>({
+    schema: getSchema(),
+    context: ({ request }) => createContext(services, request),
+    maskedErrors: { maskError },
+    graphiql: options.graphiql === false ? false : { title: 'billing-graph', defaultQuery: examples[0]!.query, defaultTabs: examples },
+    // The stock page loads GraphiQL from a CDN and stays blank offline; this one is self-contained.
+    renderGraphiQL,
+    landingPage: false,
+    plugins: [invoicePdfRoute(services)],
+  });
+}

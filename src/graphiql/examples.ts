@@ -1,0 +1,50 @@
+/** Example operations GraphiQL opens with, one tab each; the first is the default query. */
+export const examples: { query: string; variables?: string }[] = [
+  {
+    query: `# billing-graph: your cloud bills as one graph. Press ▶ to run.
+query LatestInvoices {
+  organization {
+    organizationId
+    invoices(first: 5) {
+      totalCount
+      edges {
+        node {
+          number
+          invoiceType
+          startDate
+          totalTaxed { amount currency }
+          downloadUrl
+        }
+      }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}
+`,
+  },
+  {
+    query: `query MonthConsumption($period: String) {
+  organization {
+    consumptions(first: 20, billingPeriod: $period, orderBy: CATEGORY_NAME_ASC) {
+      totalCount
+      updatedAt
+      totals { amount currency }
+      edges { node { categoryName productName projectId value { amount currency } } }
+    }
+  }
+}
+`,
+    variables: '{ "period": null }',
+  },
+  {
+    query: `query Discounts {
+  organization {
+    discounts(first: 10) {
+      totalCount
+      edges { node { description mode value valueUsed valueRemaining stopDate filters { type value exclude } } }
+    }
+  }
+}
+`,
+  },
+];

@@ -1,0 +1,114 @@
+/**
+ * A JSON number kept as its source text. Scaleway sends discount values, tax rates and
+ * `total_discount_untaxed_value` as JSON floats; going through a JS number would add
+ * binary noise (0.1 → 0.1000000000000000055…) or lose digits past 2^53.
+ */
+export class JsonNumber {
+  constructor(readonly text: string) {}
+}
+
+export type JsonValue = null | boolean | string | number | JsonNumber | JsonValue[] | { [key: string]: JsonValue };
+
+const numberPattern = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+/**
+ * Parses JSON text like `JSON.parse`, except that every number becomes a {@link JsonNumber}
+ * holding its exact source text. Node 20 has no `JSON.parse` source-text access, hence this.
+ * Throws `SyntaxError` on malformed input.
+ */
+export function parseJsonExact(text: string): JsonValue {
+  let i = 0;
+  const fail = (what: string): never => {
+    throw new SyntaxError(`${what} at position ${i}`);
+  };
+  const space = () => {
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+      else return;
+    }
+  };
+  const string = (): string => {
+    const start = i; // at the opening quote
+    i++;
+    let escaped = false;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (Number.isNaN(c)) fail('unterminated string');
+      if (c === 34) break;
+      if (c === 92) {
+        escaped = true;
+        i++;
+      } else if (c < 32) fail('control character in string');
+      i++;
+    }
+    i++;
+    // JSON.parse does escapes exactly right; only pay for it when there is one.
+    return escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
+  };
+  const literal = (word: string, result: JsonValue): JsonValue => {
+    if (!text.startsWith(word, i)) fail('unexpected token');
+    i += word.length;
+    return result;
+  };
+  const value = (depth: number): JsonValue => {
+    if (depth > 256) fail('nesting too deep');
+    space();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const out: { [key: string]: JsonValue } = {};
+      space();
+      if (text[i] === '}') {
+        i++;
+        return out;
+      }
+      for (;;) {
+        space();
+        if (text[i] !== '"') fail('expected a key');
+        const key = string();
+        space();
+        if (text[i] !== ':') fail("expected ':'");
+        i++;
+        out[key] = value(depth + 1);
+        space();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') {
+          i++;
+          return out;
+        } else fail("expected ',' or '}'");
+      }
+    }
+    if (c === '[') {
+      i++;
+      const out: JsonValue[] = [];
+      space();
+      if (text[i] === ']') {
+        i++;
+        return out;
+      }
+      for (;;) {
+        out.push(value(depth + 1));
+        space();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') {
+          i++;
+          return out;
+        } else fail("expected ',' or ']'");
+      }
+    }
+    if (c === '"') return string();
+    if (c === 't') return literal('true', true);
+    if (c === 'f') return literal('false', false);
+    if (c === 'n') return literal('null', null);
+    numberPattern.lastIndex = i;
+    const m = numberPattern.exec(text);
+    if (!m) return fail('unexpected token');
+    i += m[0].length;
+    return new JsonNumber(m[0]);
+  };
+  const result = value(0);
+  space();
+  if (i !== text.length) fail('unexpected trailing data');
+  return result;
+}

@@ -1,0 +1,34 @@
+import { Decimal } from 'decimal.js';
+
+/** An exact amount in one currency. Amounts in different currencies are never added. */
+export interface Money {
+  amount: Decimal;
+  /** ISO 4217 code, e.g. `EUR`. */
+  currency: string;
+}
+
+const NANOS_PER_UNIT = 1_000_000_000n;
+
+/**
+ * Builds the exact amount `units + nanos × 10⁻⁹` of a `google.type.Money`, in integer arithmetic:
+ * no float ever holds the value. Throws a RangeError when the parts break the Money rules
+ * (|nanos| ≥ 10⁹, or nanos with the opposite sign of a non-zero units).
+ */
+export function decimalFromUnitsNanos(units: bigint, nanos: bigint): Decimal {
+  if (nanos <= -NANOS_PER_UNIT || nanos >= NANOS_PER_UNIT) throw new RangeError(`nanos ${nanos} out of range`);
+  if ((units > 0n && nanos < 0n) || (units < 0n && nanos > 0n)) {
+    throw new RangeError(`units ${units} and nanos ${nanos} have opposite signs`);
+  }
+  return new Decimal(`${units * NANOS_PER_UNIT + nanos}e-9`);
+}
+
+/** The inverse of {@link decimalFromUnitsNanos}; rounds half-even to the nano. */
+export function unitsNanosFromDecimal(amount: Decimal): { units: bigint; nanos: bigint } {
+  const total = BigInt(amount.times(1e9).toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN).toFixed());
+  return { units: total / NANOS_PER_UNIT, nanos: total % NANOS_PER_UNIT };
+}
+
+/** Plain notation, never exponent: decimal.js' `toString()` prints 1e-9 for a nano. */
+export function formatDecimal(amount: Decimal): string {
+  return amount.toFixed();
+}

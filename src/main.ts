@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { createGateway } from './gateway.js';
+import { Simulator } from './simulator/server.js';
+import { ScalewayBillingClient } from './upstreams/scaleway/client.js';
+import { createAgent } from './upstreams/http.js';
+
+/** Process entry: config → (demo simulator) → clients → gateway → listen; SIGTERM closes cleanly. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  let simulator: Simulator | undefined;
+  let scaleway = config.scaleway;
+  let organizationIds: string[] = [...config.scaleway.organizationIds];
+  if (config.demo) {
+    // A fresh random key per start: the simulator is reachable on loopback only, and the key is never printed.
+    const secretKey = randomUUID();
+    simulator = new Simulator({ scalewaySecretKey: secretKey });
+    const apiUrl = await simulator.listen(0, '127.0.0.1');
+    organizationIds = simulator.data.organizations.map((o) => o.id);
+    scaleway = { ...scaleway, apiUrl, secretKey, defaultOrganizationId: organizationIds[0], organizationIds };
+    console.warn(
+      [
+        '',
+        '*** DEMO MODE: no SCW_SECRET_KEY is set, so every number served is SIMULATED. ***',
+        `*** Upstream simulator on ${apiUrl}; organizations: ${organizationIds.join(', ')} ***`,
+        '*** Set SCW_SECRET_KEY (and SCW_DEFAULT_ORGANIZATION_ID) for real bills. NODE_ENV=production refuses demo mode. ***',
+        '',
+      ].join('\n'),
+    );
+  }
+
+  const agent = createAgent(config.timeouts);
+  const billing = new ScalewayBillingClient({
+    apiUrl: scaleway.apiUrl,
+    secretKey: scaleway.secretKey!,
+    dispatcher: agent,
+    version: scaleway.billingApiVersion,
+  });
+  const served = new Set([...organizationIds, ...(scaleway.defaultOrganizationId ? [scaleway.defaultOrganizationId] : [])]);
+  const yoga = createGateway({
+    billing,
+    graphiql: config.graphiql,
+    settings: {
+      defaultOrganizationId: scaleway.defaultOrganizationId,
+      organizationIds: served.size > 0 ? served : null,
+      publicUrl: config.publicUrl,
+      now: () => new Date(),
+    },
+  });
+
+  const server = createServer(yoga);
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  console.log(`billing-graph listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql (Scaleway Billing ${scaleway.billingApiVersion})`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing in-flight requests, then exiting`);
+    // Stop accepting, let in-flight requests finish, then release upstream connections.
+    server.close(() => {
+      void Promise.all([agent.close(), simulator?.close()]).then(() => process.exit(0));
+    });
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,114 @@
+import { builder } from '../builder.js';
+import type { Context, Scoped } from '../context.js';
+import { notFound } from '../errors.js';
+import type { Discount, DiscountFilterType, DiscountOrder } from '../upstreams/scaleway/model.js';
+import { isServed, OrganizationRef } from './organization.js';
+import { offsetConnection } from './pagination.js';
+
+const DiscountModeEnum = builder.enumType('DiscountMode', {
+  description: 'How a discount applies.',
+  values: {
+    RATE: { value: 'rate', description: 'A percentage off each bill.' },
+    SPLITTABLE: { value: 'splittable', description: 'A fixed sum consumed across bills.' },
+    VALUE: { value: 'value', description: 'An amount off a bill.' },
+    UNKNOWN: { value: 'unknown', description: 'A mode this gateway does not know yet.' },
+  } as const,
+});
+
+const filterTypes: Record<string, { value: DiscountFilterType; description: string }> = {
+  CATEGORY_NAME: { value: 'category_name', description: 'A product category (v2beta1).' },
+  PRODUCT_NAME: { value: 'product_name', description: 'A product (v2beta1).' },
+  PRODUCT_RANGE: { value: 'product_range', description: 'A product range (v2beta1).' },
+  RESOURCE_NAME: { value: 'resource_name', description: 'A resource (v2beta1).' },
+  REGION: { value: 'region', description: 'A region.' },
+  ZONE: { value: 'zone', description: 'A zone.' },
+  PRODUCT: { value: 'product', description: 'A product (v2alpha1).' },
+  PRODUCT_CATEGORY: { value: 'product_category', description: 'A product category (v2alpha1).' },
+  PRODUCT_OFFER: { value: 'product_offer', description: 'A product offer (v2alpha1).' },
+  PRODUCT_REFERENCE: { value: 'product_reference', description: 'A product reference (v2alpha1).' },
+  UNKNOWN: { value: 'unknown', description: 'A filter type this gateway does not know yet.' },
+};
+const DiscountFilterTypeEnum = builder.enumType('DiscountFilterType', {
+  description: 'What a discount filter matches. v2beta1 values first, then the v2alpha1 ones (the two API versions name them differently).',
+  values: filterTypes,
+});
+
+const DiscountFilterRef = builder.objectRef<Discount['filters'][number]>('DiscountFilter').implement({
+  description: 'Limits where a discount applies.',
+  fields: (t) => ({
+    type: t.field({ type: DiscountFilterTypeEnum, description: 'What the filter matches.', resolve: (f) => f.type }),
+    value: t.exposeString('value', { description: 'The category, product, region… matched.' }),
+    exclude: t.exposeBoolean('exclude', { description: 'True: the discount applies everywhere except here.' }),
+  }),
+});
+
+const DiscountOrderEnum = builder.enumType('DiscountOrder', {
+  description: 'Order of discounts.',
+  values: Object.fromEntries(
+    (['CREATION_DATE', 'START_DATE', 'STOP_DATE'] as const).flatMap((key) =>
+      (['ASC', 'DESC'] as const).map((dir) => [
+        `${key}_${dir}`,
+        { value: `${key}_${dir}`.toLowerCase() as DiscountOrder, description: `By ${key.toLowerCase().replace('_', ' ')}, ${dir === 'ASC' ? 'ascending' : 'descending'}${key === 'CREATION_DATE' ? '' : ' (v2beta1)'}.` },
+      ]),
+    ),
+  ) as Record<`${'CREATION_DATE' | 'START_DATE' | 'STOP_DATE'}_${'ASC' | 'DESC'}`, { value: DiscountOrder; description: string }>,
+});
+
+export type DiscountShape = Scoped<Discount>;
+
+/** Neither API version can get one discount: look it up in the organization's list (one walk per request). */
+async function loadDiscounts(keys: readonly string[], ctx: Context): Promise<(DiscountShape | Error)[]> {
+  return Promise.all(
+    keys.map(async (key) => {
+      const [organizationId = '', discountId = ''] = key.split('/');
+      const missing = notFound(`Discount ${discountId} not found`);
+      if (!isServed(ctx, organizationId)) return missing;
+      try {
+        const all = await offsetConnection(ctx.sources.discounts({ organizationId, orderBy: 'creation_date_desc' }), {}).all();
+        return all.find((d) => d.id === discountId) ?? missing;
+      } catch (error) {
+        return error as Error;
+      }
+    }),
+  );
+}
+
+const DiscountRef = builder.loadableNode('Discount', {
+  description: 'A discount or credit on the organization\'s bills. Its values carry no currency upstream: they are in the billing currency (or a rate).',
+  id: { resolve: (d: DiscountShape) => `${d.organizationId}/${d.id}` },
+  load: loadDiscounts,
+  fields: (t) => ({
+    discountId: t.field({ type: 'UUID', description: 'The Scaleway discount id.', resolve: (d) => d.id }),
+    description: t.exposeString('description', { description: 'What the discount is.' }),
+    mode: t.field({ type: DiscountModeEnum, description: 'How it applies.', resolve: (d) => d.mode }),
+    value: t.field({ type: 'Decimal', description: 'Total value (a rate for RATE discounts), exactly as the upstream wrote it.', resolve: (d) => d.value }),
+    valueUsed: t.field({ type: 'Decimal', description: 'Part already used.', resolve: (d) => d.valueUsed }),
+    valueRemaining: t.field({ type: 'Decimal', description: 'Part still available.', resolve: (d) => d.valueRemaining }),
+    creationDate: t.field({ type: 'DateTime', nullable: true, description: 'When it was created.', resolve: (d) => d.creationDate ?? null }),
+    startDate: t.field({ type: 'DateTime', nullable: true, description: 'When it starts to apply.', resolve: (d) => d.startDate ?? null }),
+    stopDate: t.field({ type: 'DateTime', nullable: true, description: 'When it stops applying; null when open-ended.', resolve: (d) => d.stopDate ?? null }),
+    couponDescription: t.string({ nullable: true, description: 'The coupon it came from, if any.', resolve: (d) => d.couponDescription ?? null }),
+    filters: t.field({ type: [DiscountFilterRef], description: 'Where it applies; empty means everywhere.', resolve: (d) => d.filters }),
+  }),
+});
+
+builder.objectField(OrganizationRef, 'discounts', (t) =>
+  t.connection(
+    {
+      type: DiscountRef,
+      description: 'Discounts and credits of this organization (Scaleway Billing `GET /discounts`).',
+      args: {
+        orderBy: t.arg({ type: DiscountOrderEnum, required: true, defaultValue: 'creation_date_desc', description: 'Sort order.' }),
+      },
+      resolve: (org, args, ctx) => offsetConnection(ctx.sources.discounts({ organizationId: org.id, orderBy: args.orderBy }), args),
+    },
+    {
+      name: 'DiscountConnection',
+      description: 'A page of discounts.',
+      fields: (t) => ({
+        totalCount: t.int({ description: 'Number of discounts, over all pages.', resolve: (c) => c.totalCount }),
+      }),
+    },
+    { name: 'DiscountEdge', description: 'A discount and its cursor.' },
+  ),
+);

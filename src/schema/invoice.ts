@@ -1,0 +1,132 @@
+import { builder } from '../builder.js';
+import type { Context, Scoped } from '../context.js';
+import { badInput, notFound } from '../errors.js';
+import { UpstreamNotFoundError } from '../upstreams/errors.js';
+import type { Invoice, InvoiceOrder, InvoiceQuery, InvoiceType } from '../upstreams/scaleway/model.js';
+import { MoneyRef } from './money.js';
+import { isServed, OrganizationRef } from './organization.js';
+import { offsetConnection } from './pagination.js';
+
+/** An invoice with the organization it was listed for (v2alpha1 invoices do not name it). */
+export type InvoiceShape = Scoped<Invoice>;
+
+const InvoiceTypeEnum = builder.enumType('InvoiceType', {
+  description: 'Kind of invoice.',
+  values: {
+    PERIODIC: { value: 'periodic', description: 'The monthly invoice of consumption.' },
+    PURCHASE: { value: 'purchase', description: 'A one-off purchase.' },
+    CREDIT_NOTE: { value: 'credit_note', description: 'A credit note (negative amounts). Billing API v2beta1 only.' },
+    UNKNOWN: { value: 'unknown', description: 'A kind this gateway does not know yet; never valid as a filter.' },
+  } as const,
+});
+
+const orders = ['START_DATE', 'ISSUED_DATE', 'DUE_DATE', 'INVOICE_NUMBER', 'TOTAL_UNTAXED', 'TOTAL_TAXED', 'INVOICE_TYPE'] as const;
+const InvoiceOrderEnum = builder.enumType('InvoiceOrder', {
+  description: 'Order of invoices, as the upstream sorts them (unissued invoices count as the highest number and dates).',
+  values: Object.fromEntries(
+    orders.flatMap((key) =>
+      (['ASC', 'DESC'] as const).map((dir) => [
+        `${key}_${dir}`,
+        { value: `${key}_${dir}`.toLowerCase() as InvoiceOrder, description: `By ${key.toLowerCase().replace(/_/g, ' ')}, ${dir === 'ASC' ? 'ascending' : 'descending'}.` },
+      ]),
+    ),
+  ) as Record<`${(typeof orders)[number]}_${'ASC' | 'DESC'}`, { value: InvoiceOrder; description: string }>,
+});
+
+/** Global ids carry the organization so that a lookup is scoped before any upstream call. */
+const splitKey = (key: string) => {
+  const [organizationId = '', invoiceId = ''] = key.split('/');
+  return { organizationId, invoiceId };
+};
+
+async function loadInvoices(keys: readonly string[], ctx: Context): Promise<(InvoiceShape | Error)[]> {
+  return Promise.all(
+    keys.map(async (key): Promise<InvoiceShape | Error> => {
+      const { organizationId, invoiceId } = splitKey(key);
+      const missing = notFound(`Invoice ${invoiceId} not found`);
+      if (!isServed(ctx, organizationId)) return missing;
+      try {
+        if (ctx.billing.version === 'v2beta1') {
+          const invoice = await ctx.billing.getInvoice(invoiceId);
+          // Never serve an invoice of another organization under this one's id.
+          return invoice.organizationId === organizationId ? { ...invoice, organizationId } : missing;
+        }
+        // v2alpha1 has no get-invoice endpoint: look through the organization's list (one walk per request).
+        const all = await offsetConnection(ctx.sources.invoices({ organizationId, orderBy: 'invoice_number_desc' }), {}).all();
+        const invoice = all.find((i) => i.id === invoiceId);
+        return invoice ?? missing;
+      } catch (error) {
+        return error instanceof UpstreamNotFoundError ? missing : (error as Error);
+      }
+    }),
+  );
+}
+
+export const InvoiceRef = builder.loadableNode('Invoice', {
+  description: 'A Scaleway invoice.',
+  id: { resolve: (i: InvoiceShape) => `${i.organizationId}/${i.id}` },
+  load: loadInvoices,
+  fields: (t) => ({
+    invoiceId: t.field({ type: 'UUID', description: 'The Scaleway invoice id.', resolve: (i) => i.id }),
+    number: t.int({ nullable: true, description: 'Invoice number; null until the invoice is issued.', resolve: (i) => i.number ?? null }),
+    invoiceType: t.field({ type: InvoiceTypeEnum, description: 'Kind of invoice.', resolve: (i) => i.type }),
+    state: t.string({
+      nullable: true,
+      description: 'Upstream state, an open set (`draft`, `issued`, `paid`, …). Billing API v2beta1 only.',
+      resolve: (i) => i.state ?? null,
+    }),
+    organizationName: t.string({ nullable: true, description: 'Name of the billed organization (v2beta1).', resolve: (i) => i.organizationName ?? null }),
+    sellerName: t.string({ nullable: true, description: 'The issuing entity, e.g. `Scaleway SAS` (v2beta1).', resolve: (i) => i.sellerName ?? null }),
+    startDate: t.field({ type: 'DateTime', nullable: true, description: 'Start of the invoiced period.', resolve: (i) => i.startDate ?? null }),
+    stopDate: t.field({ type: 'DateTime', nullable: true, description: 'End of the invoiced period, inclusive (v2beta1).', resolve: (i) => i.stopDate ?? null }),
+    billingPeriod: t.field({ type: 'DateTime', nullable: true, description: 'First instant of the billed month (v2beta1).', resolve: (i) => i.billingPeriod ?? null }),
+    issuedDate: t.field({ type: 'DateTime', nullable: true, description: 'When it was issued; null until then.', resolve: (i) => i.issuedDate ?? null }),
+    dueDate: t.field({ type: 'DateTime', nullable: true, description: 'Payment due date; null until issued.', resolve: (i) => i.dueDate ?? null }),
+    totalUntaxed: t.field({ type: MoneyRef, nullable: true, description: 'Total before tax, discounts applied.', resolve: (i) => i.totalUntaxed ?? null }),
+    totalTaxed: t.field({ type: MoneyRef, nullable: true, description: 'Total with tax.', resolve: (i) => i.totalTaxed ?? null }),
+    totalTax: t.field({ type: MoneyRef, nullable: true, description: 'Tax amount (v2beta1).', resolve: (i) => i.totalTax ?? null }),
+    totalDiscount: t.field({ type: MoneyRef, nullable: true, description: 'Discounts applied, negative (v2beta1).', resolve: (i) => i.totalDiscount ?? null }),
+    totalUndiscount: t.field({ type: MoneyRef, nullable: true, description: 'Total before tax and before discounts (v2beta1).', resolve: (i) => i.totalUndiscount ?? null }),
+    downloadUrl: t.string({
+      description: 'A gateway URL that streams the invoice PDF (GET, same auth as /graphql).',
+      resolve: (i, _args, ctx) => `${ctx.origin}/invoices/${encodeURIComponent(i.id)}.pdf`,
+    }),
+  }),
+});
+
+builder.objectField(OrganizationRef, 'invoices', (t) =>
+  t.connection(
+    {
+      type: InvoiceRef,
+      description: 'Invoices of this organization (Scaleway Billing `GET /invoices`).',
+      args: {
+        startedAfter: t.arg({ type: 'DateTime', description: 'Only invoices whose period starts at or after this instant.' }),
+        startedBefore: t.arg({ type: 'DateTime', description: 'Only invoices whose period starts before this instant.' }),
+        invoiceType: t.arg({ type: InvoiceTypeEnum, description: 'Only invoices of this kind (not UNKNOWN).' }),
+        orderBy: t.arg({ type: InvoiceOrderEnum, defaultValue: 'start_date_desc', required: true, description: 'Sort order.' }),
+      },
+      resolve: (org, args, ctx) => {
+        if (args.startedAfter && args.startedBefore && args.startedAfter >= args.startedBefore) {
+          throw badInput('`startedBefore` must be after `startedAfter`', 'startedBefore');
+        }
+        if (args.invoiceType === 'unknown') throw badInput('UNKNOWN is an output value only; omit `invoiceType` to list every kind', 'invoiceType');
+        const query: InvoiceQuery = {
+          organizationId: org.id,
+          startedAfter: args.startedAfter?.toISOString(),
+          startedBefore: args.startedBefore?.toISOString(),
+          type: (args.invoiceType ?? undefined) as Exclude<InvoiceType, 'unknown'> | undefined,
+          orderBy: args.orderBy,
+        };
+        return offsetConnection(ctx.sources.invoices(query), args);
+      },
+    },
+    {
+      name: 'InvoiceConnection',
+      description: 'A page of invoices.',
+      fields: (t) => ({
+        totalCount: t.int({ description: 'Number of invoices matching the arguments, over all pages.', resolve: (c) => c.totalCount }),
+      }),
+    },
+    { name: 'InvoiceEdge', description: 'An invoice and its cursor.' },
+  ),
+);

@@ -1,0 +1,22 @@
+import { Decimal } from 'decimal.js';
+import { builder } from '../builder.js';
+import type { Money } from '../lib/money.js';
+
+export const MoneyRef = builder.objectRef<Money>('Money').implement({
+  description: 'An exact amount of money. Never added across currencies.',
+  fields: (t) => ({
+    amount: t.field({
+      type: 'Decimal',
+      description: 'The amount, exact to the nano (9 decimals); negative for credits and discounts.',
+      resolve: (m) => m.amount,
+    }),
+    currency: t.field({ type: 'Currency', description: 'ISO 4217 currency code, such as `EUR`.', resolve: (m) => m.currency }),
+  }),
+});
+
+/** Exact sums, one per currency, in order of first appearance: amounts in different currencies are never added. */
+export function sumByCurrency(amounts: Money[]): Money[] {
+  const sums = new Map<string, Decimal>();
+  for (const { amount, currency } of amounts) sums.set(currency, (sums.get(currency) ?? new Decimal(0)).plus(amount));
+  return [...sums].map(([currency, amount]) => ({ currency, amount }));
+}

@@ -1,0 +1,62 @@
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { badInput, notFound } from '../errors.js';
+
+export interface OrganizationShape {
+  id: string;
+}
+
+/**
+ * The organization an argument names, or the configured default; refused without any upstream
+ * call when this gateway does not serve it.
+ */
+export function organizationFor(ctx: Context, id: string | null | undefined): OrganizationShape {
+  const organizationId = (id ?? ctx.settings.defaultOrganizationId)?.toLowerCase();
+  if (!organizationId) {
+    throw badInput('No organization id given and no default organization configured (SCW_DEFAULT_ORGANIZATION_ID)', 'id');
+  }
+  if (!isServed(ctx, organizationId)) throw notFound(`Organization ${organizationId} is not served by this gateway`);
+  return { id: organizationId };
+}
+
+export function isServed(ctx: Context, organizationId: string): boolean {
+  const allowed = ctx.settings.organizationIds;
+  return allowed === null || allowed.has(organizationId.toLowerCase());
+}
+
+export const OrganizationRef = builder.node(builder.objectRef<OrganizationShape>('Organization'), {
+  description: 'A Scaleway organization: its invoices, consumption, discounts and FinOps charges.',
+  id: { resolve: (o) => o.id },
+  // An organization is known from configuration alone: no upstream call.
+  loadMany: (ids, ctx) => ids.map((id) => (isServed(ctx, id) ? { id: id.toLowerCase() } : null)),
+  fields: (t) => ({
+    organizationId: t.field({ type: 'UUID', description: 'The Scaleway organization id.', resolve: (o) => o.id }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  organization: t.field({
+    type: OrganizationRef,
+    nullable: true,
+    description: 'id defaults to the configured default organization (SCW_DEFAULT_ORGANIZATION_ID).',
+    args: { id: t.arg({ type: 'UUID', description: 'Organization id; omit for the default organization.' }) },
+    resolve: (_root, args, ctx) => organizationFor(ctx, args.id),
+  }),
+  organizations: t.field({
+    type: [OrganizationRef],
+    nullable: { list: false, items: true },
+    description: 'Several organizations in one request; their upstream calls run concurrently and are batched.',
+    args: { ids: t.arg({ type: ['UUID'], required: true, description: 'Organization ids (at most 50).' }) },
+    resolve: (_root, args, ctx) => {
+      if (args.ids.length > 50) throw badInput('At most 50 organizations per request', 'ids');
+      // An unserved id is a null entry with its own error; the others still answer.
+      return args.ids.map((id) => {
+        try {
+          return organizationFor(ctx, id);
+        } catch (error) {
+          return Promise.reject(error as Error);
+        }
+      });
+    },
+  }),
+}));

@@ -1,0 +1,51 @@
+import { Decimal } from 'decimal.js';
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLCurrency, GraphQLDate, GraphQLDateTime, GraphQLUUID } from 'graphql-scalars';
+import { builder } from '../builder.js';
+import { formatDecimal } from '../lib/money.js';
+
+/**
+ * graphql-scalars' DateTime, except that UTC text from the upstream is served as it came:
+ * a JS Date would cut Scaleway's microseconds (`…23:59:59.999999Z`) to milliseconds.
+ */
+const DateTime = new GraphQLScalarType({
+  ...GraphQLDateTime.toConfig(),
+  description: 'An RFC 3339 timestamp in UTC, such as `2026-06-30T23:59:59.999999Z` (sub-millisecond digits kept as the upstream sent them).',
+  serialize(value) {
+    if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(value)) return value;
+    const date = GraphQLDateTime.serialize(value) as Date;
+    return date.toISOString();
+  },
+});
+
+const decimalText = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
+
+function parseDecimal(value: unknown): Decimal {
+  if (typeof value !== 'string' || !decimalText.test(value)) {
+    throw new GraphQLError('Decimal takes a string in plain decimal notation, such as "-12.340000001"');
+  }
+  return new Decimal(value);
+}
+
+/** Exact decimal: decimal.js inside, plain-notation string on the wire; never a float. */
+const DecimalScalar = new GraphQLScalarType<Decimal, string>({
+  name: 'Decimal',
+  description:
+    'An exact decimal number as a string in plain notation, such as `"-12.340000001"`. Never a float: parse it with a decimal library, not `parseFloat`.',
+  serialize(value) {
+    if (value instanceof Decimal) return formatDecimal(value);
+    throw new GraphQLError('Decimal can only serialize decimal.js values');
+  },
+  parseValue: parseDecimal,
+  parseLiteral(ast) {
+    if (ast.kind !== Kind.STRING) throw new GraphQLError('Decimal literals are strings, such as "12.5"');
+    return parseDecimal(ast.value);
+  },
+  extensions: { codegenScalarType: 'string', jsonSchema: { type: 'string', pattern: decimalText.source } },
+});
+
+builder.addScalarType('DateTime', DateTime);
+builder.addScalarType('Date', GraphQLDate);
+builder.addScalarType('UUID', GraphQLUUID);
+builder.addScalarType('Currency', GraphQLCurrency);
+builder.addScalarType('Decimal', DecimalScalar);

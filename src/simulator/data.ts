@@ -1,0 +1,251 @@
+import { Decimal } from 'decimal.js';
+import { hash, Random } from './random.js';
+
+/**
+ * The simulator's bills, generated from a seed. Tests read these objects to compute what the
+ * gateway must answer, independently of the gateway's code.
+ */
+
+export interface SimOrganization {
+  id: string;
+  name: string;
+  projects: { id: string; name: string }[];
+}
+
+export interface SimInvoice {
+  id: string;
+  organizationId: string;
+  organizationName: string;
+  type: 'periodic' | 'purchase' | 'credit_note';
+  state: 'draft' | 'issued' | 'paid';
+  /** 0 until issued, as upstream. */
+  number: number;
+  startDate: string;
+  stopDate: string;
+  billingPeriod: string;
+  issuedDate: string | null;
+  dueDate: string | null;
+  currency: string;
+  untaxed: Decimal;
+  tax: Decimal;
+  /** ≤ 0. */
+  discount: Decimal;
+}
+
+export interface SimConsumption {
+  projectId: string;
+  projectName: string;
+  categoryName: string;
+  productName: string;
+  resourceName: string;
+  sku: string;
+  unit: string;
+  billedQuantity: string;
+  consumerId: string;
+  currency: string;
+  value: Decimal;
+}
+
+export interface SimDiscount {
+  id: string;
+  organizationId: string;
+  description: string;
+  mode: 'discount_mode_rate' | 'discount_mode_value' | 'discount_mode_splittable';
+  /** Decimal text, sent as a raw JSON number (the upstream sends floats). */
+  value: string;
+  valueUsed: string;
+  valueRemaining: string;
+  creationDate: string;
+  startDate: string;
+  stopDate: string | null;
+  coupon: string | null;
+  filters: { type: 'category_name' | 'product_name' | 'product_range' | 'resource_name' | 'region' | 'zone'; value: string; exclude: boolean }[];
+}
+
+export interface SimData {
+  now: Date;
+  organizations: SimOrganization[];
+  invoices: Map<string, SimInvoice[]>;
+  discounts: Map<string, SimDiscount[]>;
+  /** Consumption rows of one organization and billing period (`YYYY-MM`), generated on first use. */
+  consumptions(organizationId: string, billingPeriod: string): SimConsumption[];
+  /** `updated_at` of a billing period's consumption. */
+  consumptionUpdatedAt(billingPeriod: string): string;
+  /** Sum of discounts for a period, as Scaleway's float `total_discount_untaxed_value` (decimal text). */
+  totalDiscountUntaxed(organizationId: string, billingPeriod: string): string;
+}
+
+/** Invoices, discounts and a consumption scale per organization; the empty one exercises empty lists. */
+const ORG_SHAPES = [
+  { name: 'acme', invoices: 540, discounts: 34, consumptionRows: 230 },
+  { name: 'globex', invoices: 260, discounts: 8, consumptionRows: 120 },
+  { name: 'initech', invoices: 37, discounts: 3, consumptionRows: 40 },
+  { name: 'hooli', invoices: 0, discounts: 0, consumptionRows: 0 },
+  { name: 'umbrella', invoices: 120, discounts: 12, consumptionRows: 60 },
+];
+
+const CATALOG = [
+  { category: 'Compute', product: 'PRO2-XXS', sku: '/compute/pro2_xxs/run_fr-par-2', unit: 'minute' },
+  { category: 'Compute', product: 'DEV1-S', sku: '/compute/dev1_s/run_par1', unit: 'minute' },
+  { category: 'Compute', product: 'GP1-XS', sku: '/compute/gp1_xs/run_ams1', unit: 'hour' },
+  { category: 'Storage', product: 'Block SSD', sku: '/storage/b_ssd/volume_par1', unit: 'gigabyte_hour' },
+  { category: 'Object Storage', product: 'Multi-AZ', sku: '/object_storage/multi_az/par', unit: 'gigabyte_month' },
+  { category: 'Network', product: 'Flexible IP', sku: '/network/flexible_ip/ipv4', unit: 'ip_minute' },
+  { category: 'Network', product: 'VPC Public Gateway S', sku: '/network/vpc_gw_s/par1', unit: 'hour' },
+  { category: 'Managed Databases', product: 'DB-PRO2-XXS', sku: '/rdb/pro2_xxs/pg', unit: 'node_minute' },
+  { category: 'Containers', product: 'Kapsule', sku: '/k8s/kapsule/control_plane', unit: 'plan' },
+  { category: 'Serverless', product: 'Functions', sku: '/serverless/functions/requests', unit: 'request' },
+  { category: 'Observability', product: 'Cockpit', sku: '/cockpit/metrics/samples', unit: 'sample' },
+  { category: 'AI', product: 'Generative APIs', sku: '/genai/llama/tokens', unit: 'request' },
+];
+
+const REGIONS = ['fr-par', 'nl-ams', 'pl-waw'];
+const ZONES = ['fr-par-1', 'fr-par-2', 'nl-ams-1', 'pl-waw-2'];
+
+/**
+ * Discount values chosen to break float arithmetic: 0.1 and 0.2 (whose float sum is 0.30000000000000004),
+ * a value with more digits than a double holds, and an exponent form.
+ */
+const TRICKY_VALUES = ['0.1', '0.2', '212.5', '1000', '33.333333333333336', '12345678901234567.89', '1E-7', '16295.3', '2707.07', '0.3'];
+
+const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
+const endOfMonth = (y: number, m: number) => `${new Date(Date.UTC(y, m + 1, 0)).toISOString().slice(0, 10)}T23:59:59.999999Z`;
+
+/** Cents, or (one time in four) a sub-cent amount, to exercise all nine nano digits. */
+function amount(r: Random, maxUnits: number): Decimal {
+  const units = r.int(0, maxUnits);
+  const nanos = r.chance(0.25) ? r.int(0, 999_999_999) : r.int(0, 99) * 10_000_000;
+  return new Decimal(`${units}.${String(nanos).padStart(9, '0')}`);
+}
+
+export function generate(seed = 42, now = new Date()): SimData {
+  const root = new Random(seed);
+  const organizations: SimOrganization[] = ORG_SHAPES.map((shape) => ({
+    id: root.uuid(),
+    name: shape.name,
+    projects: Array.from({ length: root.int(3, 6) }, (_, i) => ({ id: root.uuid(), name: i === 0 ? 'default' : `project-${i}` })),
+  }));
+  const invoices = new Map<string, SimInvoice[]>();
+  const discounts = new Map<string, SimDiscount[]>();
+  organizations.forEach((org, i) => {
+    invoices.set(org.id, makeInvoices(new Random(`${seed}:inv:${org.id}`), org, ORG_SHAPES[i]!.invoices, now));
+    discounts.set(org.id, makeDiscounts(new Random(`${seed}:disc:${org.id}`), org, ORG_SHAPES[i]!.discounts, now));
+  });
+
+  const consumptionCache = new Map<string, SimConsumption[]>();
+  const currentPeriod = now.toISOString().slice(0, 7);
+  const consumptions = (organizationId: string, billingPeriod: string): SimConsumption[] => {
+    const key = `${organizationId}:${billingPeriod}`;
+    let rows = consumptionCache.get(key);
+    if (!rows) {
+      const index = organizations.findIndex((o) => o.id === organizationId);
+      const org = organizations[index];
+      rows = org && billingPeriod <= currentPeriod ? makeConsumptions(new Random(`${seed}:cons:${key}`), org, ORG_SHAPES[index]!.consumptionRows) : [];
+      consumptionCache.set(key, rows);
+    }
+    return rows;
+  };
+  return {
+    now,
+    organizations,
+    invoices,
+    discounts,
+    consumptions,
+    consumptionUpdatedAt: (billingPeriod) => {
+      if (billingPeriod >= currentPeriod) return `${now.toISOString().slice(0, 10)}T04:12:09.120394Z`;
+      const [y, m] = billingPeriod.split('-').map(Number) as [number, number];
+      return `${new Date(Date.UTC(y, m, 2)).toISOString().slice(0, 10)}T06:00:00.623765Z`;
+    },
+    totalDiscountUntaxed: (organizationId, billingPeriod) =>
+      consumptions(organizationId, billingPeriod).length === 0 ? '0' : TRICKY_VALUES[hash(organizationId + billingPeriod) % TRICKY_VALUES.length]!,
+  };
+}
+
+function makeInvoices(r: Random, org: SimOrganization, count: number, now: Date): SimInvoice[] {
+  const out: SimInvoice[] = [];
+  let number = 1_000_000 + r.int(0, 900_000);
+  // Periodic invoices month by month backwards from last month; purchases and credit notes in between.
+  let monthsBack = 1;
+  for (let i = 0; i < count; i++) {
+    const kind = i % 4 === 0 || i < 2 ? 'periodic' : r.chance(0.2) ? 'credit_note' : 'purchase';
+    const y = now.getUTCFullYear();
+    const m = now.getUTCMonth() - (kind === 'periodic' ? monthsBack++ : r.int(1, Math.max(1, monthsBack)));
+    const start = new Date(Date.UTC(y, m, kind === 'periodic' ? 1 : r.int(1, 28), kind === 'periodic' ? 0 : r.int(0, 23)));
+    const issued = new Date(Date.UTC(y, m + 1, r.int(1, 3), r.int(8, 17), r.int(0, 59), r.int(0, 59), r.int(0, 999)));
+    // The two most recent invoices are not issued yet: number 0 and null dates, as upstream.
+    const draft = i < 2;
+    const untaxed = amount(r, kind === 'periodic' ? 40_000 : 3_000).times(kind === 'credit_note' ? -1 : 1);
+    const tax = untaxed.times('0.2').toDecimalPlaces(9, Decimal.ROUND_HALF_EVEN);
+    const discount = r.chance(0.3) ? amount(r, 50).negated() : new Decimal(0);
+    out.push({
+      id: r.uuid(),
+      organizationId: org.id,
+      organizationName: org.name,
+      type: kind,
+      state: draft ? 'draft' : r.chance(0.8) ? 'paid' : 'issued',
+      number: draft ? 0 : number++,
+      startDate: iso(start),
+      stopDate: endOfMonth(start.getUTCFullYear(), start.getUTCMonth()),
+      billingPeriod: iso(new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), 1))),
+      issuedDate: draft ? null : issued.toISOString().replace('Z', `${r.int(100, 999)}Z`),
+      dueDate: draft ? null : `${issued.toISOString().slice(0, 8)}15T23:59:59.999999Z`,
+      // Some purchases are billed in another currency: totals must never add across currencies.
+      currency: kind === 'purchase' && r.chance(0.1) ? 'USD' : 'EUR',
+      untaxed,
+      tax,
+      discount,
+    });
+  }
+  return out;
+}
+
+function makeConsumptions(r: Random, org: SimOrganization, count: number): SimConsumption[] {
+  return Array.from({ length: count }, (_, i) => {
+    const project = org.projects[i % org.projects.length]!;
+    const item = CATALOG[r.int(0, CATALOG.length - 1)]!;
+    const zone = r.pick(ZONES);
+    return {
+      projectId: project.id,
+      projectName: project.name,
+      categoryName: item.category,
+      productName: item.product,
+      resourceName: `${item.product} - ${zone.toUpperCase()}`,
+      sku: `${item.sku}#${i}`,
+      unit: item.unit,
+      billedQuantity: String(r.int(0, 50_000)),
+      consumerId: org.id,
+      currency: 'EUR',
+      // A refund row now and then: consumption can be negative.
+      value: r.chance(0.05) ? amount(r, 20).negated() : amount(r, 900),
+    };
+  });
+}
+
+function makeDiscounts(r: Random, org: SimOrganization, count: number, now: Date): SimDiscount[] {
+  return Array.from({ length: count }, (_, i) => {
+    const value = TRICKY_VALUES[(i + r.int(0, 3)) % TRICKY_VALUES.length]!;
+    const used = new Decimal(value).times(r.int(0, 100)).div(100).toDecimalPlaces(12);
+    const created = new Date(now.getTime() - r.int(1, 1500) * 86_400_000 - r.int(0, 86_399) * 1000);
+    const start = new Date(created.getTime() + r.int(0, 5) * 86_400_000);
+    const mode = r.pick(['discount_mode_rate', 'discount_mode_value', 'discount_mode_splittable'] as const);
+    return {
+      id: r.uuid(),
+      organizationId: org.id,
+      description: `${mode === 'discount_mode_rate' ? 'Rate' : 'Credit'} ${i + 1} for ${org.name}`,
+      mode,
+      value,
+      valueUsed: used.toFixed(),
+      valueRemaining: new Decimal(value).minus(used).toFixed(),
+      creationDate: iso(created),
+      startDate: iso(start),
+      stopDate: r.chance(0.3) ? null : iso(new Date(start.getTime() + 365 * 86_400_000)),
+      coupon: r.chance(0.5) ? `COUPON-${r.int(1000, 9999)}` : null,
+      filters: Array.from({ length: r.int(0, 2) }, () => {
+        const type = r.pick(['category_name', 'product_name', 'product_range', 'resource_name', 'region', 'zone'] as const);
+        const value =
+          type === 'category_name' ? r.pick(CATALOG).category : type === 'region' ? r.pick(REGIONS) : type === 'zone' ? r.pick(ZONES) : r.pick(CATALOG).product;
+        return { type, value, exclude: r.chance(0.2) };
+      }),
+    };
+  });
+}

@@ -1,0 +1,174 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { generate, type SimData } from './data.js';
+import { scalewayRoutes } from './scaleway.js';
+
+/** A number written to JSON as its exact decimal text (the upstream's floats). */
+export class RawNumber {
+  constructor(readonly text: string) {}
+}
+
+export interface SimRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+}
+
+export interface SimResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+/** One request the simulator served; tests count these to prove batching and minimal paging. */
+export interface LoggedCall {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  status: number;
+}
+
+/** A fault for requests whose path matches; `times` bounds how many requests it hits. */
+export interface Fault {
+  path?: string | RegExp;
+  latencyMs?: number;
+  status?: number;
+  body?: string;
+  headers?: Record<string, string>;
+  /** Answer 200 with a body that is not JSON. */
+  malformed?: boolean;
+  /** Destroy the socket without answering. */
+  drop?: boolean;
+  /** Send the body in two halves this many ms apart. */
+  slowBodyMs?: number;
+  times?: number;
+}
+
+export type Route = (req: SimRequest) => SimResponse | undefined;
+
+export interface SimulatorOptions {
+  seed?: number;
+  now?: Date;
+  /** The Scaleway secret key the simulator accepts in `X-Auth-Token`. */
+  scalewaySecretKey: string;
+  /** Latency added to every call, ms (the benchmark's upstream latency). */
+  latencyMs?: number;
+}
+
+/** Serialises JSON with {@link RawNumber}s written as bare numbers. */
+export function jsonBody(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v instanceof RawNumber ? `\u0000${v.text}` : v)).replace(
+    /"\\u0000([^"]*)"/g,
+    '$1',
+  );
+}
+
+/** Scaleway sends `application/json` exactly, no charset: the official SDK refuses anything else. */
+export function json(status: number, value: unknown): SimResponse {
+  return { status, headers: { 'content-type': 'application/json' }, body: jsonBody(value) };
+}
+
+/**
+ * The in-repo upstream simulator: real HTTP on loopback speaking the documented wire formats of
+ * Scaleway Billing (and, as they are added, FinOps and Scalr), from seeded data. Demo mode and
+ * the tests use it.
+ */
+export class Simulator {
+  readonly data: SimData;
+  readonly log: LoggedCall[] = [];
+  private faults: Fault[] = [];
+  private readonly routes: Route[];
+  private server?: Server;
+  private readonly latencyMs: number;
+  url = '';
+
+  constructor(readonly options: SimulatorOptions) {
+    this.data = generate(options.seed ?? 42, options.now ?? new Date());
+    this.latencyMs = options.latencyMs ?? 0;
+    this.routes = [scalewayRoutes(this.data, options.scalewaySecretKey)];
+  }
+
+  /** Calls whose path starts with `prefix` (all calls without one). */
+  calls(prefix = ''): LoggedCall[] {
+    return this.log.filter((c) => c.path.startsWith(prefix));
+  }
+
+  resetLog(): void {
+    this.log.length = 0;
+  }
+
+  inject(fault: Fault): void {
+    this.faults.push({ ...fault });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    const server = createServer((req, res) => void this.handle(req, res));
+    server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve) => server.listen(port, host, resolve));
+    this.server = server;
+    const { port: bound } = server.address() as AddressInfo;
+    this.url = `http://${host}:${bound}`;
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private takeFault(path: string): Fault | undefined {
+    const fault = this.faults.find((f) =>
+      f.path === undefined ? true : typeof f.path === 'string' ? path.startsWith(f.path) : f.path.test(path),
+    );
+    if (fault && fault.times !== undefined && --fault.times <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
+    return fault;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const sim: SimRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers };
+    const fault = this.takeFault(url.pathname);
+    const latency = this.latencyMs + (fault?.latencyMs ?? 0);
+    if (latency > 0) await sleep(latency);
+    let out: SimResponse;
+    if (fault?.drop) {
+      this.log.push({ method: sim.method, path: sim.path, query: sim.query, status: 0 });
+      req.socket.destroy();
+      return;
+    } else if (fault?.malformed) {
+      out = { status: 200, headers: { 'content-type': 'application/json' }, body: '{"invoices": [{"id": "trunc' };
+    } else if (fault?.status !== undefined) {
+      out = { status: fault.status, headers: fault.headers ?? {}, body: fault.body ?? '' };
+    } else {
+      out = this.route(sim);
+    }
+    this.log.push({ method: sim.method, path: sim.path, query: sim.query, status: out.status });
+    res.writeHead(out.status, out.headers);
+    const body = out.body ?? '';
+    if (fault?.slowBodyMs && body.length > 1) {
+      const half = Math.floor(body.length / 2);
+      res.write(body.slice(0, half));
+      await sleep(fault.slowBodyMs);
+      res.end(body.slice(half));
+    } else {
+      res.end(body);
+    }
+  }
+
+  private route(req: SimRequest): SimResponse {
+    if (req.method !== 'GET') return json(405, { type: 'invalid_request', message: 'method not allowed' });
+    for (const route of this.routes) {
+      const out = route(req);
+      if (out) return out;
+    }
+    return json(404, { type: 'not_found', message: 'resource is not found', resource: 'path', resource_id: req.path });
+  }
+}

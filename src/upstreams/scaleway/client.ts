@@ -1,0 +1,189 @@
+import type { Dispatcher } from 'undici';
+import type { JsonValue } from '../../lib/json.js';
+import { UnsupportedQueryError, UpstreamBadResponseError } from '../errors.js';
+import { UpstreamHttp } from '../http.js';
+import { WireShapeError } from '../wire-reader.js';
+import type {
+  ConsumptionPage,
+  ConsumptionQuery,
+  Discount,
+  DiscountQuery,
+  Invoice,
+  InvoiceFile,
+  InvoiceQuery,
+  Page,
+  PageRequest,
+} from './model.js';
+import {
+  consumptionPageV2beta1,
+  consumptionsV2alpha1,
+  discount,
+  invoiceV2alpha1,
+  invoiceV2beta1,
+  page,
+  scalewayError,
+  scwFile,
+} from './unmarshal.js';
+
+export type BillingApiVersion = 'v2beta1' | 'v2alpha1';
+
+/** The largest `page_size` the Billing lists accept; larger is refused with 400 `invalid_arguments`. */
+export const BILLING_MAX_PAGE_SIZE = 100;
+
+export interface ScalewayBillingOptions {
+  /** Base URL without trailing slash, e.g. `https://api.scaleway.com`. */
+  apiUrl: string;
+  secretKey: string;
+  dispatcher: Dispatcher;
+  version: BillingApiVersion;
+  /** The clock deciding the current billing period (v2alpha1 serves only that one). */
+  now?: () => Date;
+}
+
+/**
+ * Scaleway Billing API client, one method per endpoint, domain objects out. v2beta1 is the
+ * current API; v2alpha1 (`SCW_BILLING_API_VERSION=v2alpha1`) is served through the same methods,
+ * emulating what it lacks (consumption paging) and refusing what it cannot express.
+ */
+export class ScalewayBillingClient {
+  readonly version: BillingApiVersion;
+  private readonly http: UpstreamHttp;
+  private readonly now: () => Date;
+  private readonly base: string;
+
+  constructor(options: ScalewayBillingOptions) {
+    this.version = options.version;
+    this.now = options.now ?? (() => new Date());
+    this.base = `/billing/${options.version}`;
+    this.http = new UpstreamHttp({
+      upstream: 'scaleway',
+      baseUrl: options.apiUrl,
+      headers: { 'x-auth-token': options.secretKey, accept: 'application/json' },
+      dispatcher: options.dispatcher,
+      parseError: scalewayError,
+    });
+  }
+
+  /** `GET /invoices`. */
+  async listInvoices(query: InvoiceQuery, pageRequest: PageRequest): Promise<Page<Invoice>> {
+    const alpha = this.version === 'v2alpha1';
+    if (alpha && query.type === 'credit_note') {
+      throw new UnsupportedQueryError('Billing API v2alpha1 has no credit notes', 'invoiceType');
+    }
+    const json = await this.http.getJson(`${this.base}/invoices`, {
+      organization_id: query.organizationId,
+      [alpha ? 'started_after' : 'billing_period_start_after']: query.startedAfter,
+      [alpha ? 'started_before' : 'billing_period_start_before']: query.startedBefore,
+      invoice_type: query.type,
+      order_by: query.orderBy,
+      page: pageRequest.page,
+      page_size: pageRequest.pageSize,
+    });
+    return parsed(json, (v) => page(v, 'invoices', alpha ? invoiceV2alpha1 : invoiceV2beta1));
+  }
+
+  /** `GET /invoices/{id}` (v2beta1 only: v2alpha1 has no such endpoint). */
+  async getInvoice(invoiceId: string): Promise<Invoice> {
+    if (this.version === 'v2alpha1') throw new UnsupportedQueryError('Billing API v2alpha1 cannot get one invoice', 'id');
+    const json = await this.http.getJson(`${this.base}/invoices/${encodeURIComponent(invoiceId)}`);
+    return parsed(json, (v) => invoiceV2beta1(v, '$'));
+  }
+
+  /**
+   * `GET /consumptions` (v2beta1). On v2alpha1, `GET /consumption` returns the whole current month
+   * at once: filters and pages are applied here, and other billing periods are refused.
+   */
+  async listConsumptions(query: ConsumptionQuery, pageRequest: PageRequest): Promise<ConsumptionPage> {
+    if (this.version === 'v2alpha1') return this.consumptionsV2alpha1(query, pageRequest);
+    const json = await this.http.getJson(
+      `${this.base}/consumptions`,
+      {
+        // The upstream takes exactly one of the two scopes.
+        ...(query.projectId ? { project_id: query.projectId } : { organization_id: query.organizationId }),
+        billing_period: query.billingPeriod,
+        category_name: query.categoryName,
+        order_by: query.orderBy,
+        page: pageRequest.page,
+        page_size: pageRequest.pageSize,
+      },
+      true,
+    );
+    return parsed(json, consumptionPageV2beta1);
+  }
+
+  private async consumptionsV2alpha1(query: ConsumptionQuery, pageRequest: PageRequest): Promise<ConsumptionPage> {
+    if (query.billingPeriod !== billingPeriodOf(this.now())) {
+      throw new UnsupportedQueryError('Billing API v2alpha1 serves only the current billing period', 'billingPeriod');
+    }
+    if (!query.orderBy.startsWith('updated_at')) {
+      throw new UnsupportedQueryError('Billing API v2alpha1 cannot order consumption', 'orderBy');
+    }
+    const json = await this.http.getJson(`${this.base}/consumption`, { organization_id: query.organizationId }, true);
+    const all = parsed(json, consumptionsV2alpha1);
+    const rows = all.rows.filter(
+      (r) =>
+        (!query.projectId || r.projectId === query.projectId) &&
+        (!query.categoryName || r.categoryName === query.categoryName),
+    );
+    const start = (pageRequest.page - 1) * pageRequest.pageSize;
+    return { rows: rows.slice(start, start + pageRequest.pageSize), totalCount: rows.length, updatedAt: all.updatedAt };
+  }
+
+  /** `GET /discounts`. Values are JSON floats upstream: parsed exactly from their source text. */
+  async listDiscounts(query: DiscountQuery, pageRequest: PageRequest): Promise<Page<Discount>> {
+    if (this.version === 'v2alpha1' && !query.orderBy.startsWith('creation_date')) {
+      throw new UnsupportedQueryError('Billing API v2alpha1 orders discounts by creation date only', 'orderBy');
+    }
+    const json = await this.http.getJson(
+      `${this.base}/discounts`,
+      { organization_id: query.organizationId, order_by: query.orderBy, page: pageRequest.page, page_size: pageRequest.pageSize },
+      true,
+    );
+    return parsed(json, (v) => page(v, 'discounts', discount));
+  }
+
+  /**
+   * `GET /invoices/{id}/download?file_type=pdf`. v2beta1 with `dl=1` answers with the file itself,
+   * streamed through; v2alpha1 answers with a base64 file object, which has to be read whole.
+   */
+  async downloadInvoice(invoiceId: string): Promise<InvoiceFile> {
+    const path = `${this.base}/invoices/${encodeURIComponent(invoiceId)}/download`;
+    if (this.version === 'v2alpha1') {
+      const file = parsed(await this.http.getJson(path, { file_type: 'pdf' }), scwFile);
+      return { contentType: file.contentType, filename: file.name, body: [new Uint8Array(file.content)] };
+    }
+    const res = await this.http.get(path, { file_type: 'pdf', dl: 1 });
+    const type = res.headers['content-type'];
+    return {
+      contentType: typeof type === 'string' ? type : 'application/pdf',
+      filename: filenameOf(res.headers['content-disposition']),
+      body: res.body,
+    };
+  }
+}
+
+/** `YYYY-MM` of an instant, in UTC. */
+export function billingPeriodOf(date: Date): string {
+  return date.toISOString().slice(0, 7);
+}
+
+function parsed<T>(json: JsonValue, unmarshal: (value: JsonValue) => T): T {
+  try {
+    return unmarshal(json);
+  } catch (error) {
+    if (error instanceof WireShapeError) {
+      throw new UpstreamBadResponseError(`Scaleway answered in an unexpected shape: ${error.message}`, {
+        upstream: 'scaleway',
+        status: 200,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+function filenameOf(disposition: string | string[] | undefined): string | undefined {
+  if (typeof disposition !== 'string') return undefined;
+  const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
+  return m?.[1] ? decodeURIComponent(m[1]) : undefined;
+}

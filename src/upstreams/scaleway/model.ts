@@ -1,0 +1,129 @@
+import type { Decimal } from 'decimal.js';
+import type { Money } from '../../lib/money.js';
+
+/** Domain objects of the Scaleway Billing API, the same for v2beta1 and v2alpha1. Dates are RFC 3339 UTC text. */
+
+export type InvoiceType = 'periodic' | 'purchase' | 'credit_note' | 'unknown';
+
+export type InvoiceOrder =
+  | `${'start_date' | 'issued_date' | 'due_date' | 'invoice_number' | 'total_untaxed' | 'total_taxed' | 'invoice_type'}_${'asc' | 'desc'}`;
+
+export interface Invoice {
+  id: string;
+  /** v2beta1 only. */
+  organizationId?: string;
+  organizationName?: string;
+  type: InvoiceType;
+  /** Open set upstream (`draft`, `issued`, `paid`, …); v2beta1 only. */
+  state?: string;
+  /** Undefined until the invoice is issued (the upstream sends 0). */
+  number?: number;
+  startDate?: string;
+  stopDate?: string;
+  billingPeriod?: string;
+  issuedDate?: string;
+  dueDate?: string;
+  totalUntaxed?: Money;
+  totalTaxed?: Money;
+  totalTax?: Money;
+  totalDiscount?: Money;
+  totalUndiscount?: Money;
+  sellerName?: string;
+}
+
+export type ConsumptionOrder = `${'updated_at' | 'category_name'}_${'asc' | 'desc'}`;
+
+export interface Consumption {
+  projectId?: string;
+  projectName?: string;
+  categoryName?: string;
+  productName?: string;
+  /** The price reference label ("PRO2-XS - FR-PAR-1"), not a user's resource. */
+  resourceName?: string;
+  sku?: string;
+  unit?: string;
+  billedQuantity?: Decimal;
+  consumerId?: string;
+  value: Money;
+}
+
+export type DiscountMode = 'rate' | 'value' | 'splittable' | 'unknown';
+export type DiscountFilterType =
+  | 'category_name'
+  | 'product_name'
+  | 'product_range'
+  | 'resource_name'
+  | 'region'
+  | 'zone'
+  | 'product'
+  | 'product_category'
+  | 'product_offer'
+  | 'product_reference'
+  | 'unknown';
+export type DiscountOrder = `${'creation_date' | 'start_date' | 'stop_date'}_${'asc' | 'desc'}`;
+
+export interface Discount {
+  id: string;
+  organizationId?: string;
+  description: string;
+  mode: DiscountMode;
+  /** Exact text of the upstream's JSON float. A discount carries no currency. */
+  value: Decimal;
+  valueUsed: Decimal;
+  valueRemaining: Decimal;
+  creationDate?: string;
+  startDate?: string;
+  stopDate?: string;
+  couponDescription?: string;
+  filters: { type: DiscountFilterType; value: string; exclude: boolean }[];
+}
+
+/** One upstream page of a page-number list. */
+export interface Page<T> {
+  rows: T[];
+  totalCount: number;
+}
+
+export interface ConsumptionPage extends Page<Consumption> {
+  /** When Scaleway last computed the figures. */
+  updatedAt?: string;
+  /** Sum of all discounts, untaxed; sent only without category or project filter. */
+  totalDiscountUntaxed?: Decimal;
+}
+
+export interface InvoiceQuery {
+  organizationId: string;
+  /** Billing period start ≥ this instant. */
+  startedAfter?: string;
+  /** Billing period start < this instant. */
+  startedBefore?: string;
+  type?: Exclude<InvoiceType, 'unknown'>;
+  orderBy: InvoiceOrder;
+}
+
+export interface ConsumptionQuery {
+  organizationId: string;
+  /** `YYYY-MM`. */
+  billingPeriod: string;
+  projectId?: string;
+  categoryName?: string;
+  orderBy: ConsumptionOrder;
+}
+
+export interface DiscountQuery {
+  organizationId: string;
+  orderBy: DiscountOrder;
+}
+
+/** 1-based page number and size (≤ 100). */
+export interface PageRequest {
+  page: number;
+  pageSize: number;
+}
+
+export interface InvoiceFile {
+  contentType: string;
+  /** From the upstream when it names the file. */
+  filename?: string;
+  body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+}

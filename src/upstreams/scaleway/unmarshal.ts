@@ -1,0 +1,254 @@
+import type { JsonValue } from '../../lib/json.js';
+import {
+  array,
+  boolean,
+  decimal,
+  integer,
+  object,
+  optionalDecimal,
+  optionalMoney,
+  optionalString,
+  optionalTimestamp,
+  string,
+  timestamp,
+  money,
+  type WireObject,
+} from '../wire-reader.js';
+import {
+  errorClassForStatus,
+  UpstreamBadRequestError,
+  UpstreamForbiddenError,
+  UpstreamNotFoundError,
+  UpstreamRateLimitedError,
+  UpstreamUnauthenticatedError,
+  UpstreamUnavailableError,
+  type UpstreamError,
+} from '../errors.js';
+import type {
+  Consumption,
+  ConsumptionPage,
+  Discount,
+  DiscountFilterType,
+  DiscountMode,
+  Invoice,
+  InvoiceType,
+  Page,
+} from './model.js';
+
+/** Wire → domain for Scaleway Billing v2beta1 and v2alpha1. Unknown enum values map to `unknown`, never a crash. */
+
+const invoiceTypes: Record<string, InvoiceType> = {
+  periodic: 'periodic',
+  purchase: 'purchase',
+  credit_note: 'credit_note',
+};
+
+function invoiceType(value: JsonValue | undefined, path: string): InvoiceType {
+  return invoiceTypes[optionalString(value, path) ?? ''] ?? 'unknown';
+}
+
+/** v2beta1 `Invoice`. */
+export function invoiceV2beta1(value: JsonValue | undefined, path: string): Invoice {
+  const o = object(value, path);
+  return {
+    ...invoiceCommon(o, path),
+    type: invoiceType(o.type, `${path}.type`),
+    organizationId: optionalString(o.organization_id, `${path}.organization_id`),
+    organizationName: optionalString(o.organization_name, `${path}.organization_name`),
+    state: optionalString(o.state, `${path}.state`),
+    stopDate: optionalTimestamp(o.stop_date, `${path}.stop_date`),
+    billingPeriod: optionalTimestamp(o.billing_period, `${path}.billing_period`),
+    totalTax: optionalMoney(o.total_tax, `${path}.total_tax`),
+    totalDiscount: optionalMoney(o.total_discount, `${path}.total_discount`),
+    totalUndiscount: optionalMoney(o.total_undiscount, `${path}.total_undiscount`),
+    sellerName: optionalString(o.seller_name, `${path}.seller_name`),
+  };
+}
+
+/** v2alpha1 `Invoice`: `invoice_type` instead of `type`, and no organization, state or breakdown. */
+export function invoiceV2alpha1(value: JsonValue | undefined, path: string): Invoice {
+  const o = object(value, path);
+  return { ...invoiceCommon(o, path), type: invoiceType(o.invoice_type, `${path}.invoice_type`) };
+}
+
+function invoiceCommon(o: WireObject, path: string): Omit<Invoice, 'type'> {
+  const number = o.number === null || o.number === undefined ? 0 : integer(o.number, `${path}.number`);
+  return {
+    id: string(o.id, `${path}.id`),
+    number: number === 0 ? undefined : number,
+    startDate: optionalTimestamp(o.start_date, `${path}.start_date`),
+    issuedDate: optionalTimestamp(o.issued_date, `${path}.issued_date`),
+    dueDate: optionalTimestamp(o.due_date, `${path}.due_date`),
+    totalUntaxed: optionalMoney(o.total_untaxed, `${path}.total_untaxed`),
+    totalTaxed: optionalMoney(o.total_taxed, `${path}.total_taxed`),
+  };
+}
+
+/** `{<key>: T[], total_count}` of every page-number list. */
+export function page<T>(value: JsonValue, key: string, row: (v: JsonValue, path: string) => T): Page<T> {
+  const o = object(value, '$');
+  return {
+    rows: array(o[key], `$.${key}`).map((v, i) => row(v, `$.${key}[${i}]`)),
+    totalCount: integer(o.total_count, '$.total_count'),
+  };
+}
+
+/** v2beta1 consumption row. */
+export function consumptionV2beta1(value: JsonValue | undefined, path: string): Consumption {
+  const o = object(value, path);
+  return {
+    value: money(o.value, `${path}.value`),
+    productName: optionalString(o.product_name, `${path}.product_name`),
+    resourceName: optionalString(o.resource_name, `${path}.resource_name`),
+    sku: optionalString(o.sku, `${path}.sku`),
+    projectId: optionalString(o.project_id, `${path}.project_id`),
+    projectName: optionalString(o.project_name, `${path}.project_name`),
+    categoryName: optionalString(o.category_name, `${path}.category_name`),
+    unit: optionalString(o.unit, `${path}.unit`),
+    billedQuantity: optionalDecimal(o.billed_quantity, `${path}.billed_quantity`),
+    consumerId: optionalString(o.consumer_id, `${path}.consumer_id`),
+  };
+}
+
+export function consumptionPageV2beta1(value: JsonValue): ConsumptionPage {
+  const o = object(value, '$');
+  return {
+    ...page(value, 'consumptions', consumptionV2beta1),
+    updatedAt: optionalTimestamp(o.updated_at, '$.updated_at'),
+    totalDiscountUntaxed: optionalDecimal(o.total_discount_untaxed_value, '$.total_discount_untaxed_value'),
+  };
+}
+
+/** v2alpha1 `GET /consumption`: the whole current month, unpaged; `description`/`category`/`operation_path` naming. */
+export function consumptionsV2alpha1(value: JsonValue): { rows: Consumption[]; updatedAt?: string } {
+  const o = object(value, '$');
+  const rows = array(o.consumptions, '$.consumptions').map((v, i): Consumption => {
+    const path = `$.consumptions[${i}]`;
+    const r = object(v, path);
+    return {
+      value: money(r.value, `${path}.value`),
+      productName: optionalString(r.description, `${path}.description`),
+      projectId: optionalString(r.project_id, `${path}.project_id`),
+      categoryName: optionalString(r.category, `${path}.category`),
+      sku: optionalString(r.operation_path, `${path}.operation_path`),
+    };
+  });
+  return { rows, updatedAt: optionalTimestamp(o.updated_at, '$.updated_at') };
+}
+
+const discountModes: Record<string, DiscountMode> = {
+  discount_mode_rate: 'rate',
+  discount_mode_value: 'value',
+  discount_mode_splittable: 'splittable',
+};
+
+const discountFilterTypes = new Set<string>([
+  'category_name',
+  'product_name',
+  'product_range',
+  'resource_name',
+  'region',
+  'zone',
+  'product',
+  'product_category',
+  'product_offer',
+  'product_reference',
+]);
+
+/** Discount, the same in both versions but for the filter type names (both sets accepted). */
+export function discount(value: JsonValue | undefined, path: string): Discount {
+  const o = object(value, path);
+  const coupon = o.coupon === null || o.coupon === undefined ? undefined : object(o.coupon, `${path}.coupon`);
+  return {
+    id: string(o.id, `${path}.id`),
+    organizationId: optionalString(o.organization_id, `${path}.organization_id`),
+    description: optionalString(o.description, `${path}.description`) ?? '',
+    mode: discountModes[optionalString(o.mode, `${path}.mode`) ?? ''] ?? 'unknown',
+    value: decimal(o.value ?? 0, `${path}.value`),
+    valueUsed: decimal(o.value_used ?? 0, `${path}.value_used`),
+    valueRemaining: decimal(o.value_remaining ?? 0, `${path}.value_remaining`),
+    creationDate: optionalTimestamp(o.creation_date, `${path}.creation_date`),
+    startDate: optionalTimestamp(o.start_date, `${path}.start_date`),
+    stopDate: optionalTimestamp(o.stop_date, `${path}.stop_date`),
+    couponDescription: coupon && optionalString(coupon.description, `${path}.coupon.description`),
+    filters: array(o.filters ?? [], `${path}.filters`).map((f, i) => {
+      const fo = object(f, `${path}.filters[${i}]`);
+      const type = optionalString(fo.type, `${path}.filters[${i}].type`) ?? '';
+      return {
+        type: (discountFilterTypes.has(type) ? type : 'unknown') as DiscountFilterType,
+        value: optionalString(fo.value, `${path}.filters[${i}].value`) ?? '',
+        exclude: fo.exclude === undefined || fo.exclude === null ? false : boolean(fo.exclude, `${path}.filters[${i}].exclude`),
+      };
+    }),
+  };
+}
+
+/** ScwFile JSON `{name, content_type, content(base64)}`. */
+export function scwFile(value: JsonValue): { name: string; contentType: string; content: Buffer } {
+  const o = object(value, '$');
+  return {
+    name: string(o.name, '$.name'),
+    contentType: string(o.content_type, '$.content_type'),
+    content: Buffer.from(string(o.content, '$.content'), 'base64'),
+  };
+}
+
+/**
+ * A Scaleway error answer → typed error, chosen from the body's `type` when there is one, from the
+ * status otherwise (429s come bare: empty body, `X-Envoy-Ratelimited: true`).
+ */
+export function scalewayError(
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  text: string,
+): UpstreamError {
+  let body: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+  } catch {
+    // Proxies answer 5xx and 429 with HTML or nothing; the status decides then.
+  }
+  const type = typeof body.type === 'string' ? body.type : undefined;
+  const requestId = typeof headers['x-request-id'] === 'string' ? headers['x-request-id'] : undefined;
+  const details = { upstream: 'scaleway' as const, status, type, requestId, retryAfter: retryAfterSeconds(headers, body) };
+  const upstreamMessage = typeof body.message === 'string' ? body.message : undefined;
+  const help = Array.isArray(body.details)
+    ? body.details
+        .map((d: { argument_name?: unknown; help_message?: unknown; reason?: unknown }) =>
+          [d.argument_name, d.help_message ?? d.reason].filter((x) => typeof x === 'string').join(': '),
+        )
+        .filter(Boolean)
+        .join('; ')
+    : '';
+  const message = `Scaleway: ${upstreamMessage ?? `HTTP ${status}`}${help ? ` (${help})` : ''}`;
+  const byType: Record<string, new (m: string, d: typeof details) => UpstreamError> = {
+    denied_authentication: UpstreamUnauthenticatedError,
+    permissions_denied: UpstreamForbiddenError,
+    quotas_exceeded: UpstreamForbiddenError,
+    not_found: UpstreamNotFoundError,
+    expired: UpstreamNotFoundError,
+    resource_expired: UpstreamNotFoundError,
+    invalid_arguments: UpstreamBadRequestError,
+    precondition_failed: UpstreamBadRequestError,
+    too_many_requests: UpstreamRateLimitedError,
+    internal_error: UpstreamUnavailableError,
+  };
+  const ErrorClass = (type && byType[type]) || errorClassForStatus(status);
+  return new ErrorClass(message, details);
+}
+
+/** `Retry-After` (seconds or HTTP date) or the JSON `reset_seconds` of `too_many_requests`. */
+export function retryAfterSeconds(
+  headers: Record<string, string | string[] | undefined>,
+  body: Record<string, unknown> = {},
+): number | undefined {
+  const header = headers['retry-after'];
+  if (typeof header === 'string') {
+    const seconds = Number(header);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+    const at = Date.parse(header);
+    if (!Number.isNaN(at)) return Math.max(0, Math.ceil((at - Date.now()) / 1000));
+  }
+  return typeof body.reset_seconds === 'number' ? body.reset_seconds : undefined;
+}

@@ -1,0 +1,120 @@
+import { Decimal } from 'decimal.js';
+import { JsonNumber, type JsonValue } from '../lib/json.js';
+import { decimalFromUnitsNanos, type Money } from '../lib/money.js';
+
+/**
+ * Thrown by the readers below when wire JSON is not in the documented shape. Clients catch it at
+ * the boundary and rethrow it as an `UpstreamBadResponseError`: a row is parsed whole or not at all.
+ */
+export class WireShapeError extends Error {
+  constructor(
+    readonly path: string,
+    expected: string,
+  ) {
+    super(`${path}: expected ${expected}`);
+  }
+}
+
+export type WireObject = { [key: string]: JsonValue };
+
+export function object(value: JsonValue | undefined, path: string): WireObject {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof JsonNumber) {
+    throw new WireShapeError(path, 'an object');
+  }
+  return value;
+}
+
+export function array(value: JsonValue | undefined, path: string): JsonValue[] {
+  if (!Array.isArray(value)) throw new WireShapeError(path, 'an array');
+  return value;
+}
+
+export function string(value: JsonValue | undefined, path: string): string {
+  if (typeof value !== 'string') throw new WireShapeError(path, 'a string');
+  return value;
+}
+
+/** A string, or undefined when the key is absent or null (fields added late are optional in practice). */
+export function optionalString(value: JsonValue | undefined, path: string): string | undefined {
+  return value === null || value === undefined ? undefined : string(value, path);
+}
+
+export function boolean(value: JsonValue | undefined, path: string): boolean {
+  if (typeof value !== 'boolean') throw new WireShapeError(path, 'a boolean');
+  return value;
+}
+
+const integerText = /^-?\d+$/;
+
+/** An integer of any size, from a JSON number or a numeric string (proto3 JSON may quote int64). */
+export function bigInteger(value: JsonValue | undefined, path: string): bigint {
+  const text = value instanceof JsonNumber ? value.text : typeof value === 'number' ? String(value) : value;
+  if (typeof text !== 'string' || !integerText.test(text)) throw new WireShapeError(path, 'an integer');
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new WireShapeError(path, 'a safe integer');
+  return BigInt(text);
+}
+
+/** A JS-safe integer (counts, invoice numbers). */
+export function integer(value: JsonValue | undefined, path: string): number {
+  const n = bigInteger(value, path);
+  if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new WireShapeError(path, 'a safe integer');
+  }
+  return Number(n);
+}
+
+const decimalText = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * An exact decimal from a JSON number's source text (see `parseJsonExact`) or a decimal string.
+ * A plain JS number is accepted through its shortest round-trip text, which is what was on the
+ * wire for every value of up to 15 significant digits.
+ */
+export function decimal(value: JsonValue | undefined, path: string): Decimal {
+  const text = value instanceof JsonNumber ? value.text : typeof value === 'number' ? String(value) : value;
+  if (typeof text !== 'string' || !decimalText.test(text)) throw new WireShapeError(path, 'a decimal number');
+  return new Decimal(text);
+}
+
+export function optionalDecimal(value: JsonValue | undefined, path: string): Decimal | undefined {
+  return value === null || value === undefined ? undefined : decimal(value, path);
+}
+
+const rfc3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/**
+ * An RFC 3339 timestamp, returned as UTC text. A `Z` timestamp is kept as sent, so the
+ * microseconds Scaleway uses for period ends (`…23:59:59.999999Z`) survive; an offset is
+ * converted to UTC.
+ */
+export function timestamp(value: JsonValue | undefined, path: string): string {
+  const text = string(value, path);
+  const m = rfc3339.exec(text);
+  if (!m || Number.isNaN(Date.parse(text))) throw new WireShapeError(path, 'an RFC 3339 timestamp');
+  if (m[8]!.toUpperCase() === 'Z') return text.toUpperCase();
+  return new Date(text).toISOString();
+}
+
+export function optionalTimestamp(value: JsonValue | undefined, path: string): string | undefined {
+  return value === null || value === undefined ? undefined : timestamp(value, path);
+}
+
+const currencyCode = /^[A-Z]{3}$/;
+
+/** `google.type.Money` → exact {@link Money}. A missing `nanos` is 0. */
+export function money(value: JsonValue | undefined, path: string): Money {
+  const o = object(value, path);
+  const currency = string(o.currency_code, `${path}.currency_code`);
+  if (!currencyCode.test(currency)) throw new WireShapeError(`${path}.currency_code`, 'an ISO 4217 code');
+  const units = bigInteger(o.units ?? 0, `${path}.units`);
+  const nanos = bigInteger(o.nanos ?? 0, `${path}.nanos`);
+  try {
+    return { amount: decimalFromUnitsNanos(units, nanos), currency };
+  } catch {
+    throw new WireShapeError(path, 'units and nanos of the same sign, |nanos| < 10⁹');
+  }
+}
+
+export function optionalMoney(value: JsonValue | undefined, path: string): Money | undefined {
+  return value === null || value === undefined ? undefined : money(value, path);
+}
