@@ -7,6 +7,7 @@ import type { Context } from './context.js';
 /** The schema builder and its plugins; types are defined in src/schema/. */
 export const builder = new SchemaBuilder<{
   Context: Context;
+  DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
   Scalars: {
@@ -18,6 +19,8 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   plugins: [RelayPlugin, DataloaderPlugin],
+  // Non-null unless a field says otherwise: the schema contract is mostly non-null.
+  defaultFieldNullability: false,
   relay: {
     cursorType: 'String',
     nodeQueryOptions: { description: 'Fetches any object that implements `Node` by its global id.' },

@@ -1,5 +1,10 @@
 import { Decimal } from 'decimal.js';
 
+// decimal.js rounds every arithmetic result to `precision` significant digits (20 by default):
+// a sum of amounts above 10¹¹ with nine decimals would silently lose its nanos. 200 digits
+// exceeds any sum of int64 units with nanos.
+Decimal.set({ precision: 200 });
+
 /** An exact amount in one currency. Amounts in different currencies are never added. */
 export interface Money {
   amount: Decimal;
@@ -24,11 +29,19 @@ export function decimalFromUnitsNanos(units: bigint, nanos: bigint): Decimal {
 
 /** The inverse of {@link decimalFromUnitsNanos}; rounds half-even to the nano. */
 export function unitsNanosFromDecimal(amount: Decimal): { units: bigint; nanos: bigint } {
-  const total = BigInt(amount.times(1e9).toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN).toFixed());
+  // Through text, not `times(1e9)`: decimal.js arithmetic rounds to 20 significant digits.
+  const total = BigInt(amount.toFixed(9, Decimal.ROUND_HALF_EVEN).replace('.', ''));
   return { units: total / NANOS_PER_UNIT, nanos: total % NANOS_PER_UNIT };
 }
 
 /** Plain notation, never exponent: decimal.js' `toString()` prints 1e-9 for a nano. */
 export function formatDecimal(amount: Decimal): string {
   return amount.toFixed();
+}
+
+/** Exact sums, one per currency, in order of first appearance: amounts in different currencies are never added. */
+export function sumByCurrency(amounts: Iterable<Money>): Money[] {
+  const sums = new Map<string, Decimal>();
+  for (const { amount, currency } of amounts) sums.set(currency, (sums.get(currency) ?? new Decimal(0)).plus(amount));
+  return [...sums].map(([currency, amount]) => ({ currency, amount }));
 }

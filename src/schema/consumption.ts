@@ -2,7 +2,8 @@ import { builder } from '../builder.js';
 import { badInput } from '../errors.js';
 import { billingPeriodOf } from '../upstreams/scaleway/client.js';
 import type { Consumption, ConsumptionOrder } from '../upstreams/scaleway/model.js';
-import { MoneyRef, sumByCurrency } from './money.js';
+import { sumByCurrency } from '../lib/money.js';
+import { MoneyRef } from './money.js';
 import { OrganizationRef } from './organization.js';
 import { offsetConnection } from './pagination.js';
 
@@ -47,7 +48,7 @@ builder.objectField(OrganizationRef, 'consumptions', (t) =>
         billingPeriod: t.arg.string({ description: 'Month as `YYYY-MM`; defaults to the current month (UTC).' }),
         categoryName: t.arg.string({ description: 'Only this category, e.g. `Compute`.' }),
         projectId: t.arg({ type: 'UUID', description: 'Only this project.' }),
-        orderBy: t.arg({ type: ConsumptionOrderEnum, required: true, defaultValue: 'updated_at_desc', description: 'Sort order.' }),
+        orderBy: t.arg({ type: ConsumptionOrderEnum, defaultValue: 'updated_at_desc', description: 'Sort order.' }),
       },
       resolve: (org, args, ctx) => {
         if (args.billingPeriod != null && !billingPeriodPattern.test(args.billingPeriod)) {
@@ -60,7 +61,7 @@ builder.objectField(OrganizationRef, 'consumptions', (t) =>
             billingPeriod: args.billingPeriod ?? billingPeriodOf(ctx.settings.now()),
             projectId: args.projectId?.toLowerCase() ?? undefined,
             categoryName: args.categoryName ?? undefined,
-            orderBy: args.orderBy,
+            orderBy: args.orderBy ?? 'updated_at_desc',
           }),
           args,
         );

@@ -98,9 +98,9 @@ builder.objectField(OrganizationRef, 'discounts', (t) =>
       type: DiscountRef,
       description: 'Discounts and credits of this organization (Scaleway Billing `GET /discounts`).',
       args: {
-        orderBy: t.arg({ type: DiscountOrderEnum, required: true, defaultValue: 'creation_date_desc', description: 'Sort order.' }),
+        orderBy: t.arg({ type: DiscountOrderEnum, defaultValue: 'creation_date_desc', description: 'Sort order.' }),
       },
-      resolve: (org, args, ctx) => offsetConnection(ctx.sources.discounts({ organizationId: org.id, orderBy: args.orderBy }), args),
+      resolve: (org, args, ctx) => offsetConnection(ctx.sources.discounts({ organizationId: org.id, orderBy: args.orderBy ?? 'creation_date_desc' }), args),
     },
     {
       name: 'DiscountConnection',

@@ -103,7 +103,7 @@ builder.objectField(OrganizationRef, 'invoices', (t) =>
         startedAfter: t.arg({ type: 'DateTime', description: 'Only invoices whose period starts at or after this instant.' }),
         startedBefore: t.arg({ type: 'DateTime', description: 'Only invoices whose period starts before this instant.' }),
         invoiceType: t.arg({ type: InvoiceTypeEnum, description: 'Only invoices of this kind (not UNKNOWN).' }),
-        orderBy: t.arg({ type: InvoiceOrderEnum, defaultValue: 'start_date_desc', required: true, description: 'Sort order.' }),
+        orderBy: t.arg({ type: InvoiceOrderEnum, defaultValue: 'start_date_desc', description: 'Sort order.' }),
       },
       resolve: (org, args, ctx) => {
         if (args.startedAfter && args.startedBefore && args.startedAfter >= args.startedBefore) {
@@ -115,7 +115,7 @@ builder.objectField(OrganizationRef, 'invoices', (t) =>
           startedAfter: args.startedAfter?.toISOString(),
           startedBefore: args.startedBefore?.toISOString(),
           type: (args.invoiceType ?? undefined) as Exclude<InvoiceType, 'unknown'> | undefined,
-          orderBy: args.orderBy,
+          orderBy: args.orderBy ?? 'start_date_desc',
         };
         return offsetConnection(ctx.sources.invoices(query), args);
       },

@@ -1,4 +1,3 @@
-import { Decimal } from 'decimal.js';
 import { builder } from '../builder.js';
 import type { Money } from '../lib/money.js';
 
@@ -14,9 +13,3 @@ export const MoneyRef = builder.objectRef<Money>('Money').implement({
   }),
 });
 
-/** Exact sums, one per currency, in order of first appearance: amounts in different currencies are never added. */
-export function sumByCurrency(amounts: Money[]): Money[] {
-  const sums = new Map<string, Decimal>();
-  for (const { amount, currency } of amounts) sums.set(currency, (sums.get(currency) ?? new Decimal(0)).plus(amount));
-  return [...sums].map(([currency, amount]) => ({ currency, amount }));
-}

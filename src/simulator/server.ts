@@ -78,6 +78,9 @@ export function json(status: number, value: unknown): SimResponse {
 export class Simulator {
   readonly data: SimData;
   readonly log: LoggedCall[] = [];
+  /** Requests being served now, and the most at once since the last `resetLog`: proves concurrency by count. */
+  inFlight = 0;
+  peakInFlight = 0;
   private faults: Fault[] = [];
   private readonly routes: Route[];
   private server?: Server;
@@ -97,6 +100,7 @@ export class Simulator {
 
   resetLog(): void {
     this.log.length = 0;
+    this.peakInFlight = this.inFlight;
   }
 
   inject(fault: Fault): void {
@@ -133,6 +137,15 @@ export class Simulator {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.peakInFlight = Math.max(this.peakInFlight, ++this.inFlight);
+    try {
+      await this.serve(req, res);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const sim: SimRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers };
     const fault = this.takeFault(url.pathname);

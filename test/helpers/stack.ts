@@ -1,0 +1,53 @@
+import { Agent } from 'undici';
+import { createGateway } from '../../src/gateway.js';
+import { Simulator } from '../../src/simulator/server.js';
+import { type BillingApiVersion, ScalewayBillingClient } from '../../src/upstreams/scaleway/client.js';
+
+export const SECRET = '6b3c1d2e-0000-4000-8000-5ec2e7000001';
+
+export interface GraphQLResult<T = any> {
+  data?: T;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+}
+
+/**
+ * The real stack in one process: the upstream simulator on a loopback socket, the real Scaleway
+ * client over undici, and the real yoga gateway driven through `yoga.fetch`.
+ */
+export async function startStack(options: { version?: BillingApiVersion; organizations?: string[] | null; now?: Date } = {}) {
+  const now = options.now ?? new Date();
+  const sim = new Simulator({ scalewaySecretKey: SECRET, now });
+  const url = await sim.listen();
+  const agent = new Agent({ connections: 64 });
+  const billing = new ScalewayBillingClient({ apiUrl: url, secretKey: SECRET, dispatcher: agent, version: options.version ?? 'v2beta1', now: () => now });
+  const orgs = sim.data.organizations.map((o) => o.id);
+  const yoga = createGateway({
+    billing,
+    settings: {
+      defaultOrganizationId: orgs[0],
+      organizationIds: options.organizations === null ? null : new Set(options.organizations ?? orgs),
+      now: () => now,
+    },
+  });
+  const query = async <T = any>(text: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> => {
+    const res = await yoga.fetch('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query: text, variables }),
+    });
+    return (await res.json()) as GraphQLResult<T>;
+  };
+  return {
+    sim,
+    yoga,
+    query,
+    orgs,
+    billing,
+    async close() {
+      await agent.close();
+      await sim.close();
+    },
+  };
+}
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;

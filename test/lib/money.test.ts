@@ -1,0 +1,56 @@
+import { Decimal } from 'decimal.js';
+import { describe, expect, it } from 'vitest';
+import { decimalFromUnitsNanos, formatDecimal, sumByCurrency, unitsNanosFromDecimal } from '../../src/lib/money.js';
+
+describe('money', () => {
+  it.each([
+    [12n, 340_000_000n, '12.34'],
+    [-360n, -820_000_000n, '-360.82'],
+    [0n, -1n, '-0.000000001'],
+    [0n, 1n, '0.000000001'],
+    [-1n, -750_000_000n, '-1.75'],
+    [9_007_199_254_740_993n, 999_999_999n, '9007199254740993.999999999'],
+    [0n, 0n, '0'],
+  ])('builds units %s + nanos %s exactly as %s', (units, nanos, text) => {
+    const amount = decimalFromUnitsNanos(units, nanos);
+    expect(formatDecimal(amount)).toBe(text);
+    expect(unitsNanosFromDecimal(amount)).toEqual({ units, nanos });
+  });
+
+  it('refuses nanos out of range or of the wrong sign', () => {
+    expect(() => decimalFromUnitsNanos(1n, 1_000_000_000n)).toThrow(RangeError);
+    expect(() => decimalFromUnitsNanos(1n, -5n)).toThrow(RangeError);
+    expect(() => decimalFromUnitsNanos(-1n, 5n)).toThrow(RangeError);
+  });
+
+  it('adds 0.1 and 0.2 to exactly 0.3', () => {
+    const [sum] = sumByCurrency([
+      { amount: decimalFromUnitsNanos(0n, 100_000_000n), currency: 'EUR' },
+      { amount: decimalFromUnitsNanos(0n, 200_000_000n), currency: 'EUR' },
+    ]);
+    expect(formatDecimal(sum!.amount)).toBe('0.3');
+  });
+
+  it('keeps every nano in sums of large amounts', () => {
+    const big = decimalFromUnitsNanos(900_000_000_000_000n, 999_999_999n);
+    const [sum] = sumByCurrency([big, big, big].map((amount) => ({ amount, currency: 'EUR' })));
+    expect(formatDecimal(sum!.amount)).toBe('2700000000000002.999999997');
+  });
+
+  it('never adds across currencies', () => {
+    const sums = sumByCurrency([
+      { amount: new Decimal('1.5'), currency: 'EUR' },
+      { amount: new Decimal('2'), currency: 'USD' },
+      { amount: new Decimal('-0.5'), currency: 'EUR' },
+    ]);
+    expect(sums.map((m) => [formatDecimal(m.amount), m.currency])).toEqual([
+      ['1', 'EUR'],
+      ['2', 'USD'],
+    ]);
+  });
+
+  it('prints plain notation, never an exponent', () => {
+    expect(formatDecimal(new Decimal('1e-9'))).toBe('0.000000001');
+    expect(formatDecimal(new Decimal('1e21'))).toBe('1000000000000000000000');
+  });
+});
