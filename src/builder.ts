@@ -23,8 +23,14 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   relay: {
     cursorType: 'String',
-    nodeQueryOptions: { description: 'Fetches any object that implements `Node` by its global id.' },
-    nodesQueryOptions: { description: 'Fetches several objects by global id; lookups of one type are batched.' },
+    nodeQueryOptions: {
+      description: 'Fetches any object that implements `Node` by its global id.',
+      args: { id: { description: 'A global id, as returned by an `id` field.' } },
+    },
+    nodesQueryOptions: {
+      description: 'Fetches several objects by global id; lookups of one type are batched.',
+      args: { ids: { description: 'Global ids, as returned by `id` fields; unknown ones resolve to null.' } },
+    },
     nodeTypeOptions: { description: 'An object with a global id, refetchable through `node(id:)`.' },
     pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list (Relay).' },
     idFieldOptions: { description: 'Opaque global id; pass it to `node(id:)`.' },

@@ -9,6 +9,8 @@ import { invoicePdfResponse } from './invoice-pdf.js';
 export interface GatewayOptions extends Services {
   /** Serve GraphiQL on GET /graphql from a browser. */
   graphiql?: boolean;
+  /** yoga's logging: false silences it (tests), a level filters it. Default `info`. */
+  logging?: boolean | 'debug' | 'info' | 'warn' | 'error';
 }
 
 /** Invoice PDFs at `GET /invoices/{invoiceId}.pdf`, beside /graphql. */
@@ -33,6 +35,7 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
     // The stock page loads GraphiQL from a CDN and stays blank offline; this one is self-contained.
     renderGraphiQL,
     landingPage: false,
+    logging: options.logging ?? 'info',
     plugins: [invoicePdfRoute(services)],
   });
 }

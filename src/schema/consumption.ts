@@ -1,3 +1,4 @@
+import type { Decimal } from 'decimal.js';
 import { builder } from '../builder.js';
 import { badInput } from '../errors.js';
 import { billingPeriodOf } from '../upstreams/scaleway/client.js';
@@ -65,14 +66,11 @@ builder.objectField(OrganizationRef, 'consumptions', (t) =>
           }),
           args,
         );
-        return Object.assign(connection, {
-          get updatedAt() {
-            return connection.anchor().then((p) => p.updatedAt ?? null);
-          },
-          get totalDiscountUntaxed() {
-            return connection.anchor().then((p) => p.totalDiscountUntaxed ?? null);
-          },
-        });
+        // Getters, not values: only a selected field may cause an upstream call.
+        return Object.defineProperties(connection, {
+          updatedAt: { get: () => connection.anchor().then((p) => p.updatedAt ?? null) },
+          totalDiscountUntaxed: { get: () => connection.anchor().then((p) => p.totalDiscountUntaxed ?? null) },
+        }) as typeof connection & { updatedAt: Promise<string | null>; totalDiscountUntaxed: Promise<Decimal | null> };
       },
     },
     {

@@ -33,6 +33,8 @@ export interface LoggedCall {
 /** A fault for requests whose path matches; `times` bounds how many requests it hits. */
 export interface Fault {
   path?: string | RegExp;
+  /** Only requests carrying these query parameters (e.g. `{ page: '2' }`). */
+  query?: Record<string, string>;
   latencyMs?: number;
   status?: number;
   body?: string;
@@ -128,9 +130,11 @@ export class Simulator {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private takeFault(path: string): Fault | undefined {
-    const fault = this.faults.find((f) =>
-      f.path === undefined ? true : typeof f.path === 'string' ? path.startsWith(f.path) : f.path.test(path),
+  private takeFault(path: string, query: URLSearchParams): Fault | undefined {
+    const fault = this.faults.find(
+      (f) =>
+        (f.path === undefined || (typeof f.path === 'string' ? path.startsWith(f.path) : f.path.test(path))) &&
+        Object.entries(f.query ?? {}).every(([k, v]) => query.get(k) === v),
     );
     if (fault && fault.times !== undefined && --fault.times <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
     return fault;
@@ -148,7 +152,7 @@ export class Simulator {
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const sim: SimRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers };
-    const fault = this.takeFault(url.pathname);
+    const fault = this.takeFault(url.pathname, url.searchParams);
     const latency = this.latencyMs + (fault?.latencyMs ?? 0);
     if (latency > 0) await sleep(latency);
     let out: SimResponse;

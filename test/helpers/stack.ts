@@ -23,6 +23,7 @@ export async function startStack(options: { version?: BillingApiVersion; organiz
   const orgs = sim.data.organizations.map((o) => o.id);
   const yoga = createGateway({
     billing,
+    logging: false,
     settings: {
       defaultOrganizationId: orgs[0],
       organizationIds: options.organizations === null ? null : new Set(options.organizations ?? orgs),

@@ -108,8 +108,12 @@ describe('offset pagination', () => {
   });
 
   it('makes no upstream call when only the edges of an empty window are selected', async () => {
-    const result = await stack.query(`query($org: UUID!) { organization(id: $org) { invoices(first: 0) { edges { cursor } } } }`, { org });
+    const result = await stack.query(
+      `query($org: UUID!) { organization(id: $org) { invoices(first: 0) { edges { cursor } } consumptions(first: 0) { edges { cursor } } } }`,
+      { org },
+    );
     expect(result.data.organization.invoices.edges).toEqual([]);
+    expect(result.data.organization.consumptions.edges).toEqual([]);
     expect(stack.sim.log).toHaveLength(0);
   });
 

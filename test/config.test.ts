@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const KEY = '0b9e3a1c-5d2f-4e8a-9c7b-1a2b3c4d5e6f';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('reads the Scaleway SDK variables', () => {
+    const config = loadConfig({
+      SCW_SECRET_KEY: KEY,
+      SCW_DEFAULT_ORGANIZATION_ID: '11111111-2222-4333-8444-555555555555',
+      SCW_API_URL: 'https://api.example.test/',
+      SCW_BILLING_API_VERSION: 'v2alpha1',
+      BILLING_GRAPH_ORGANIZATION_IDS: 'AAAAAAAA-2222-4333-8444-555555555555, bbbbbbbb-2222-4333-8444-555555555555',
+      PORT: '8080',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      demo: false,
+      scaleway: {
+        apiUrl: 'https://api.example.test',
+        secretKey: KEY,
+        billingApiVersion: 'v2alpha1',
+        organizationIds: ['aaaaaaaa-2222-4333-8444-555555555555', 'bbbbbbbb-2222-4333-8444-555555555555'],
+      },
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('defaults to demo mode without credentials outside production', () => {
+    const config = loadConfig({});
+    expect(config.demo).toBe(true);
+    expect(config.port).toBe(4000);
+    expect(config.scaleway.apiUrl).toBe('https://api.scaleway.com');
+  });
+
+  it('refuses to start in production without credentials', () => {
+    expect(problems({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^SCW_SECRET_KEY is required when NODE_ENV=production/)]);
+  });
+
+  it('names every bad variable at once, and never echoes a secret', () => {
+    const secret = 'super-secret-token-value';
+    const list = problems({
+      SCW_SECRET_KEY: secret,
+      SCW_DEFAULT_ORGANIZATION_ID: 'acme',
+      SCW_API_URL: 'ftp://nope',
+      SCW_BILLING_API_VERSION: 'v3',
+      PORT: '99999',
+      UPSTREAM_HEADERS_TIMEOUT_MS: '-1',
+      BILLING_GRAPH_ORGANIZATION_IDS: 'x,y',
+      GRAPHIQL: 'maybe',
+    });
+    for (const name of ['SCW_SECRET_KEY', 'SCW_DEFAULT_ORGANIZATION_ID', 'SCW_API_URL', 'SCW_BILLING_API_VERSION', 'PORT', 'UPSTREAM_HEADERS_TIMEOUT_MS', 'BILLING_GRAPH_ORGANIZATION_IDS', 'GRAPHIQL']) {
+      expect(list.some((p) => p.startsWith(name))).toBe(true);
+    }
+    expect(list.join('\n')).not.toContain(secret);
+  });
+});
