@@ -1,5 +1,6 @@
 import type { BillingApiVersion } from './upstreams/scaleway/client.js';
 import type { HttpTimeouts } from './upstreams/http.js';
+import { readScwProfile, type ScwProfile } from './scw-config-file.js';
 
 /** The gateway's configuration, parsed and validated once from the environment by {@link loadConfig}. */
 export interface Config {
@@ -35,13 +36,26 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type Env = Record<string, string | undefined>;
 
 /**
- * Reads the environment, following the Scaleway SDKs' own variable names so existing setups work.
- * Throws a {@link ConfigError} naming every bad variable.
+ * Reads the environment, following the Scaleway SDKs' own variable names so existing setups work,
+ * and the Scaleway CLI's config file for what the environment leaves unset. Throws a
+ * {@link ConfigError} naming every bad variable.
  */
-export function loadConfig(env: Env): Config {
+export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | undefined = readScwProfile): Config {
   const problems: string[] = [];
+  // The Scaleway CLI profile fills what the environment leaves unset (the SDKs' precedence).
+  let profile: ScwProfile = {};
+  try {
+    profile = readProfile(env) ?? {};
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  const fromProfile: Env = {
+    SCW_SECRET_KEY: profile.secret_key,
+    SCW_DEFAULT_ORGANIZATION_ID: profile.default_organization_id,
+    SCW_API_URL: profile.api_url,
+  };
   const get = (name: string) => {
-    const value = env[name]?.trim();
+    const value = (env[name] ?? fromProfile[name])?.trim();
     return value ? value : undefined;
   };
   const uuid = (name: string) => {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig as load } from '../src/config.js';
+import { readScwProfile } from '../src/scw-config-file.js';
+
+/** Without a Scaleway CLI file, whatever this machine's home holds. */
+const loadConfig = (env: Record<string, string>) => load(env, () => undefined);
 
 const KEY = '0b9e3a1c-5d2f-4e8a-9c7b-1a2b3c4d5e6f';
 
@@ -64,4 +68,56 @@ describe('loadConfig', () => {
     }
     expect(list.join('\n')).not.toContain(secret);
   });
+});
+
+describe('Scaleway CLI config file', () => {
+  const file = `# written by scw init
+access_key: SCWXXXXXXXXXXXXXXXXX
+secret_key: ${KEY}
+default_organization_id: 11111111-2222-4333-8444-555555555555
+active_profile: finance
+profiles:
+  finance:
+    secret_key: "99999999-0000-4000-8000-000000000000"
+  other:
+    api_url: https://api.other.test
+`;
+  const read = (path: string) => {
+    if (path === '/home/u/.config/scw/config.yaml' || path === '/etc/scw.yaml') return file;
+    throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+  };
+
+  it('uses the active profile, falling back to top-level keys', () => {
+    expect(readScwProfile({ HOME: '/home/u' }, read)).toEqual({
+      secret_key: '99999999-0000-4000-8000-000000000000',
+      default_organization_id: '11111111-2222-4333-8444-555555555555',
+      api_url: undefined,
+    });
+    expect(readScwProfile({ SCW_CONFIG_PATH: '/etc/scw.yaml', SCW_PROFILE: 'other' }, read)).toMatchObject({
+      secret_key: KEY,
+      api_url: 'https://api.other.test',
+    });
+  });
+
+  it('lets environment variables override the profile', () => {
+    const config = load({ HOME: '/home/u', SCW_DEFAULT_ORGANIZATION_ID: 'aaaaaaaa-2222-4333-8444-555555555555' }, (env) => readScwProfile(env, read));
+    expect(config.demo).toBe(false);
+    expect(config.scaleway.secretKey).toBe('99999999-0000-4000-8000-000000000000');
+    expect(config.scaleway.defaultOrganizationId).toBe('aaaaaaaa-2222-4333-8444-555555555555');
+  });
+
+  it('ignores a missing default file but not a missing explicit one or an unknown profile', () => {
+    expect(readScwProfile({ HOME: '/nowhere' }, read)).toBeUndefined();
+    expect(problems2({ SCW_CONFIG_PATH: '/missing.yaml' })).toEqual([expect.stringMatching(/^SCW_CONFIG_PATH names a file that cannot be read/)]);
+    expect(problems2({ HOME: '/home/u', SCW_PROFILE: 'nope' })).toEqual([expect.stringMatching(/profile "nope"/)]);
+  });
+
+  function problems2(env: Record<string, string>): string[] {
+    try {
+      load(env, (e) => readScwProfile(e, read));
+    } catch (error) {
+      return (error as ConfigError).problems;
+    }
+    return [];
+  }
 });

@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -8,7 +11,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 function start(env: Record<string, string>): { child: ChildProcess; output: () => string } {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SCW_') && !k.startsWith('SCALR_') && k !== 'NODE_ENV'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env: { ...clean, HOST: '127.0.0.1', PORT: '0', ...env } });
+  // An empty config home: a developer's own Scaleway CLI profile must not turn demo mode off here.
+  const home = mkdtempSync(join(tmpdir(), 'billing-graph-home-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { ...clean, XDG_CONFIG_HOME: home, HOST: '127.0.0.1', PORT: '0', ...env },
+  });
   let text = '';
   child.stdout!.on('data', (d) => (text += d));
   child.stderr!.on('data', (d) => (text += d));
