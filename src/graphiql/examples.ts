@@ -1,7 +1,7 @@
 /** Example operations GraphiQL opens with, one tab each; the first is the default query. */
 export const examples: { query: string; variables?: string }[] = [
   {
-    query: `# billing-graph: your cloud bills as one graph. Press ▶ to run.
+    query: `# Your cloud bills as one graph. Press ▶ to run.
 query LatestInvoices {
   organization {
     organizationId

@@ -4,6 +4,7 @@ import { notFound } from '../errors.js';
 import type { Discount, DiscountFilterType, DiscountOrder } from '../upstreams/scaleway/model.js';
 import { isServed, OrganizationRef } from './organization.js';
 import { offsetConnection } from './pagination.js';
+import { sortOrderValues } from './sort-order.js';
 
 const DiscountModeEnum = builder.enumType('DiscountMode', {
   description: 'How a discount applies.',
@@ -44,14 +45,9 @@ const DiscountFilterRef = builder.objectRef<Discount['filters'][number]>('Discou
 
 const DiscountOrderEnum = builder.enumType('DiscountOrder', {
   description: 'Order of discounts.',
-  values: Object.fromEntries(
-    (['CREATION_DATE', 'START_DATE', 'STOP_DATE'] as const).flatMap((key) =>
-      (['ASC', 'DESC'] as const).map((dir) => [
-        `${key}_${dir}`,
-        { value: `${key}_${dir}`.toLowerCase() as DiscountOrder, description: `By ${key.toLowerCase().replace('_', ' ')}, ${dir === 'ASC' ? 'ascending' : 'descending'}${key === 'CREATION_DATE' ? '' : ' (v2beta1)'}.` },
-      ]),
-    ),
-  ) as Record<`${'CREATION_DATE' | 'START_DATE' | 'STOP_DATE'}_${'ASC' | 'DESC'}`, { value: DiscountOrder; description: string }>,
+  values: sortOrderValues<'CREATION_DATE' | 'START_DATE' | 'STOP_DATE', DiscountOrder>(['CREATION_DATE', 'START_DATE', 'STOP_DATE'], (key) =>
+    key === 'CREATION_DATE' ? '' : ' (v2beta1)',
+  ),
 });
 
 export type DiscountShape = Scoped<Discount>;

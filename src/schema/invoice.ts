@@ -6,6 +6,7 @@ import type { Invoice, InvoiceOrder, InvoiceQuery, InvoiceType } from '../upstre
 import { MoneyRef } from './money.js';
 import { isServed, OrganizationRef } from './organization.js';
 import { offsetConnection } from './pagination.js';
+import { sortOrderValues } from './sort-order.js';
 
 /** An invoice with the organization it was listed for (v2alpha1 invoices do not name it). */
 export type InvoiceShape = Scoped<Invoice>;
@@ -20,17 +21,17 @@ const InvoiceTypeEnum = builder.enumType('InvoiceType', {
   } as const,
 });
 
-const orders = ['START_DATE', 'ISSUED_DATE', 'DUE_DATE', 'INVOICE_NUMBER', 'TOTAL_UNTAXED', 'TOTAL_TAXED', 'INVOICE_TYPE'] as const;
 const InvoiceOrderEnum = builder.enumType('InvoiceOrder', {
   description: 'Order of invoices, as the upstream sorts them (unissued invoices count as the highest number and dates).',
-  values: Object.fromEntries(
-    orders.flatMap((key) =>
-      (['ASC', 'DESC'] as const).map((dir) => [
-        `${key}_${dir}`,
-        { value: `${key}_${dir}`.toLowerCase() as InvoiceOrder, description: `By ${key.toLowerCase().replace(/_/g, ' ')}, ${dir === 'ASC' ? 'ascending' : 'descending'}.` },
-      ]),
-    ),
-  ) as Record<`${(typeof orders)[number]}_${'ASC' | 'DESC'}`, { value: InvoiceOrder; description: string }>,
+  values: sortOrderValues<'START_DATE' | 'ISSUED_DATE' | 'DUE_DATE' | 'INVOICE_NUMBER' | 'TOTAL_UNTAXED' | 'TOTAL_TAXED' | 'INVOICE_TYPE', InvoiceOrder>([
+    'START_DATE',
+    'ISSUED_DATE',
+    'DUE_DATE',
+    'INVOICE_NUMBER',
+    'TOTAL_UNTAXED',
+    'TOTAL_TAXED',
+    'INVOICE_TYPE',
+  ]),
 });
 
 /** Global ids carry the organization so that a lookup is scoped before any upstream call. */

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { Agent } from 'undici';
 import { createGateway } from '../../src/gateway.js';
 import { Simulator } from '../../src/simulator/server.js';
@@ -52,3 +53,20 @@ export async function startStack(options: { version?: BillingApiVersion; organiz
 }
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
+
+/**
+ * A stack for one test file: started before its tests, closed after them, with faults and the
+ * request log cleared before each test. Usable at once; it forwards to the started stack.
+ */
+export function useStack(options: Parameters<typeof startStack>[0] = {}): Stack {
+  let current: Stack | undefined;
+  beforeAll(async () => {
+    current = await startStack(options);
+  });
+  afterAll(() => current?.close());
+  beforeEach(() => {
+    current!.sim.clearFaults();
+    current!.sim.resetLog();
+  });
+  return new Proxy({} as Stack, { get: (_target, key) => current![key as keyof Stack] });
+}

@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from '../helpers/stack.js';
+import { describe, expect, it } from 'vitest';
+import { useStack } from '../helpers/stack.js';
 
 /** DataLoader proven by counting the simulator's calls. */
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack.close());
-beforeEach(() => {
-  stack.sim.clearFaults();
-  stack.sim.resetLog();
-});
+const stack = useStack();
 
 describe('dataloader', () => {
   it('makes one call for the same page asked by two aliases and a fragment', async () => {

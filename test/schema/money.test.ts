@@ -1,13 +1,9 @@
 import { Decimal } from 'decimal.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from '../helpers/stack.js';
+import { describe, expect, it } from 'vitest';
+import { useStack } from '../helpers/stack.js';
 
 /** Amounts on the wire equal the simulator's exact decimals, digit for digit. */
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack.close());
+const stack = useStack();
 
 describe('money end to end', () => {
   it('serves every invoice total exactly, negatives and nanos included', async () => {

@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from '../helpers/stack.js';
+import { describe, expect, it } from 'vitest';
+import { useStack } from '../helpers/stack.js';
 
 /**
  * An upstream failure errs on its own field with a stable code. Connections are non-null in the
  * contract, so the error nulls the nearest nullable parent (the organization); other root fields
  * and other organizations of a list still answer.
  */
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack.close());
-beforeEach(() => {
-  stack.sim.clearFaults();
-  stack.sim.resetLog();
-});
+const stack = useStack();
 
 const INVOICES = /^\/billing\/v2beta1\/invoices$/;
 

@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from '../helpers/stack.js';
+import { describe, expect, it } from 'vitest';
+import { useStack } from '../helpers/stack.js';
 
 /** SCW_BILLING_API_VERSION=v2alpha1: the same graph over the previous API version. */
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({ version: 'v2alpha1' });
-});
-afterAll(() => stack.close());
-beforeEach(() => stack.sim.resetLog());
+const stack = useStack({ version: 'v2alpha1' });
 
 describe('Billing API v2alpha1', () => {
   it('serves invoices, consumption and discounts through the same graph', async () => {
