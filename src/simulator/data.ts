@@ -62,9 +62,30 @@ export interface SimDiscount {
   filters: { type: 'category_name' | 'product_name' | 'product_range' | 'resource_name' | 'region' | 'zone'; value: string; exclude: boolean }[];
 }
 
+/** A raw FinOps charge; `endDate` inclusive, to the microsecond. */
+export interface SimCharge {
+  organizationId: string;
+  organizationName: string;
+  projectId: string;
+  projectName: string;
+  sku: string;
+  /** '' until invoiced. */
+  invoiceId: string;
+  resourceId: string;
+  /** null: the product does not send it. */
+  resourceName: string | null;
+  currency: string;
+  price: Decimal;
+  startDate: string;
+  endDate: string;
+  updatedAt: string;
+}
+
 export interface SimData {
   now: Date;
   organizations: SimOrganization[];
+  /** FinOps charges per organization, in start-date order (ties: resource id, then SKU). */
+  charges: Map<string, SimCharge[]>;
   invoices: Map<string, SimInvoice[]>;
   discounts: Map<string, SimDiscount[]>;
   /** Consumption rows of one organization and billing period (`YYYY-MM`), generated on first use. */
@@ -77,12 +98,15 @@ export interface SimData {
 
 /** Invoices, discounts and a consumption scale per organization; the empty one exercises empty lists. */
 const ORG_SHAPES = [
-  { name: 'acme', invoices: 540, discounts: 34, consumptionRows: 230 },
-  { name: 'globex', invoices: 260, discounts: 8, consumptionRows: 120 },
-  { name: 'initech', invoices: 37, discounts: 3, consumptionRows: 40 },
-  { name: 'hooli', invoices: 0, discounts: 0, consumptionRows: 0 },
-  { name: 'umbrella', invoices: 120, discounts: 12, consumptionRows: 60 },
+  { name: 'acme', invoices: 540, discounts: 34, consumptionRows: 230, dailyResources: 16, monthlyResources: 8 },
+  { name: 'globex', invoices: 260, discounts: 8, consumptionRows: 120, dailyResources: 6, monthlyResources: 4 },
+  { name: 'initech', invoices: 37, discounts: 3, consumptionRows: 40, dailyResources: 3, monthlyResources: 2 },
+  { name: 'hooli', invoices: 0, discounts: 0, consumptionRows: 0, dailyResources: 0, monthlyResources: 0 },
+  { name: 'umbrella', invoices: 120, discounts: 12, consumptionRows: 60, dailyResources: 5, monthlyResources: 3 },
 ];
+
+/** Months of FinOps charges before the current one. */
+const CHARGE_MONTHS = 4;
 
 const CATALOG = [
   { category: 'Compute', product: 'PRO2-XXS', sku: '/compute/pro2_xxs/run_fr-par-2', unit: 'minute' },
@@ -127,9 +151,12 @@ export function generate(seed = 42, now = new Date()): SimData {
   }));
   const invoices = new Map<string, SimInvoice[]>();
   const discounts = new Map<string, SimDiscount[]>();
+  const charges = new Map<string, SimCharge[]>();
   organizations.forEach((org, i) => {
-    invoices.set(org.id, makeInvoices(new Random(`${seed}:inv:${org.id}`), org, ORG_SHAPES[i]!.invoices, now));
-    discounts.set(org.id, makeDiscounts(new Random(`${seed}:disc:${org.id}`), org, ORG_SHAPES[i]!.discounts, now));
+    const shape = ORG_SHAPES[i]!;
+    invoices.set(org.id, makeInvoices(new Random(`${seed}:inv:${org.id}`), org, shape.invoices, now));
+    discounts.set(org.id, makeDiscounts(new Random(`${seed}:disc:${org.id}`), org, shape.discounts, now));
+    charges.set(org.id, makeCharges(new Random(`${seed}:chg:${org.id}`), org, shape.dailyResources, shape.monthlyResources, now));
   });
 
   const consumptionCache = new Map<string, SimConsumption[]>();
@@ -150,6 +177,7 @@ export function generate(seed = 42, now = new Date()): SimData {
     organizations,
     invoices,
     discounts,
+    charges,
     consumptions,
     consumptionUpdatedAt: (billingPeriod) => {
       if (billingPeriod >= currentPeriod) return `${now.toISOString().slice(0, 10)}T04:12:09.120394Z`;
@@ -248,4 +276,61 @@ function makeDiscounts(r: Random, org: SimOrganization, count: number, now: Date
       }),
     };
   });
+}
+
+/**
+ * Charges over the last months up to yesterday: daily resources (one charge a day) and monthly ones
+ * (one charge a month, spanning it whole), prices to the nano, some without `resource_name`.
+ */
+function makeCharges(r: Random, org: SimOrganization, daily: number, monthly: number, now: Date): SimCharge[] {
+  const resources = Array.from({ length: daily + monthly }, (_, i) => {
+    const item = CATALOG[r.int(0, CATALOG.length - 1)]!;
+    const project = org.projects[i % org.projects.length]!;
+    return {
+      id: i % 3 === 0 ? `fr-par-1/${r.uuid()}` : r.uuid(),
+      // One resource in four comes from a product that does not send its name.
+      name: i % 4 === 3 ? null : `${item.product.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${i + 1}`,
+      project,
+      sku: item.sku,
+      monthly: i >= daily,
+      base: r.int(1, monthly > 0 && i >= daily ? 900 : 20),
+    };
+  });
+  const y = now.getUTCFullYear();
+  const m = now.getUTCMonth();
+  const today = Date.UTC(y, m, now.getUTCDate());
+  const out: SimCharge[] = [];
+  const invoiceOf = new Map<number, string>();
+  const price = (base: number) => new Decimal(`${r.int(0, base)}.${String(r.int(0, 999_999_999)).padStart(9, '0')}`);
+  for (let back = CHARGE_MONTHS; back >= 0; back--) {
+    const monthStart = Date.UTC(y, m - back, 1);
+    const monthEnd = Date.UTC(y, m - back + 1, 1);
+    if (!invoiceOf.has(back)) invoiceOf.set(back, back === 0 ? '' : r.uuid());
+    for (const res of resources) {
+      const spans: [number, number][] = res.monthly
+        ? back > 0
+          ? [[monthStart, monthEnd]]
+          : []
+        : Array.from({ length: Math.round((Math.min(monthEnd, today) - monthStart) / 86_400_000) }, (_, d) => [monthStart + d * 86_400_000, monthStart + (d + 1) * 86_400_000]);
+      for (const [start, end] of spans) {
+        out.push({
+          organizationId: org.id,
+          organizationName: org.name,
+          projectId: res.project.id,
+          projectName: res.project.name,
+          sku: res.sku,
+          invoiceId: invoiceOf.get(back)!,
+          resourceId: res.id,
+          resourceName: res.name,
+          currency: 'EUR',
+          price: price(res.base),
+          startDate: iso(new Date(start)),
+          // Inclusive end, to the microsecond, as upstream.
+          endDate: `${new Date(end - 1000).toISOString().slice(0, 19)}.999999Z`,
+          updatedAt: `${new Date(Math.min(end + 4 * 3_600_000, now.getTime())).toISOString().slice(0, 19)}.120394Z`,
+        });
+      }
+    }
+  }
+  return out.sort((a, b) => (a.startDate < b.startDate ? -1 : a.startDate > b.startDate ? 1 : a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0));
 }

@@ -1,8 +1,9 @@
 import { Decimal } from 'decimal.js';
-import { unitsNanosFromDecimal } from '../lib/money.js';
 import type { SimConsumption, SimData, SimDiscount, SimInvoice } from './data.js';
+import { listCharges, type PageTokens } from './finops.js';
 import { invoicePdf } from './pdf.js';
-import { json, RawNumber, type Route, type SimRequest, type SimResponse } from './server.js';
+import { invalid, money, oneOf, only, organization, Refusal, UUID, instant } from './scaleway-wire.js';
+import { json, RawNumber, type Route, type SimRequest } from './server.js';
 
 /**
  * Scaleway Billing v2beta1 and v2alpha1 as documented in shared/upstreams/scaleway*.md. Stricter
@@ -15,39 +16,6 @@ const INVOICE_ORDERS = ['start_date', 'issued_date', 'due_date', 'invoice_number
 );
 const DISCOUNT_ORDERS = ['creation_date', 'start_date', 'stop_date'].flatMap((k) => [`${k}_asc`, `${k}_desc`]);
 const CONSUMPTION_ORDERS = ['updated_at_desc', 'updated_at_asc', 'category_name_desc', 'category_name_asc'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
-
-class Refusal {
-  constructor(readonly response: SimResponse) {}
-}
-
-function invalid(argument: string, reason: string, help: string): never {
-  throw new Refusal(
-    json(400, {
-      type: 'invalid_arguments',
-      message: 'invalid argument(s)',
-      details: [{ argument_name: argument, reason, help_message: help }],
-    }),
-  );
-}
-
-function only(req: SimRequest, allowed: string[]): void {
-  for (const key of req.query.keys()) if (!allowed.includes(key)) invalid(key, 'unknown', 'unknown parameter');
-}
-
-function oneOf(req: SimRequest, name: string, values: string[], fallback: string): string {
-  const value = req.query.get(name) ?? fallback;
-  if (!values.includes(value)) invalid(name, 'constraint', `must be one of ${values.join(', ')}`);
-  return value;
-}
-
-function instant(req: SimRequest, name: string): number | undefined {
-  const value = req.query.get(name);
-  if (value === null) return undefined;
-  if (!RFC3339.test(value) || Number.isNaN(Date.parse(value))) invalid(name, 'format', 'must be an RFC 3339 timestamp');
-  return Date.parse(value);
-}
 
 /** `page` (1-based) and `page_size` (1..100); without `page_size` the whole list comes back, as observed live. */
 function paginate<T>(req: SimRequest, rows: T[]): { rows: T[]; total_count: number } {
@@ -61,11 +29,6 @@ function paginate<T>(req: SimRequest, rows: T[]): { rows: T[]; total_count: numb
   if (size > 100) invalid('page_size', 'constraint', 'must be lower or equal to 100');
   return { rows: rows.slice((page - 1) * size, page * size), total_count: rows.length };
 }
-
-const money = (amount: Decimal, currency: string) => {
-  const { units, nanos } = unitsNanosFromDecimal(amount);
-  return { currency_code: currency, units: Number(units), nanos: Number(nanos) };
-};
 
 /** Ascending comparison with nulls last; the `_desc` orders reverse it, so unissued invoices (number 0) come first. */
 function compare(a: string | number | Decimal | null, b: string | number | Decimal | null): number {
@@ -181,7 +144,7 @@ function consumptionWire(c: SimConsumption, organizationName: string) {
   };
 }
 
-export function scalewayRoutes(data: SimData, secretKey: string): Route {
+export function scalewayRoutes(data: SimData, secretKey: string, tokens: PageTokens): Route {
   const allInvoices = () => [...data.invoices.values()].flat();
   const findInvoice = (id: string) => {
     if (!UUID.test(id)) invalid('invoice_id', 'format', 'must be a UUID');
@@ -189,27 +152,13 @@ export function scalewayRoutes(data: SimData, secretKey: string): Route {
     if (!invoice) throw new Refusal(json(404, { type: 'not_found', message: 'resource is not found', resource: 'invoice', resource_id: id }));
     return invoice;
   };
-  /** An organization the key may read; any other is `permissions_denied`, as for a foreign organization upstream. */
-  const organization = (req: SimRequest, required: boolean) => {
-    const id = req.query.get('organization_id');
-    if (id === null) {
-      if (required) invalid('organization_id', 'required', 'required');
-      return undefined;
-    }
-    if (!UUID.test(id)) invalid('organization_id', 'format', 'must be a UUID');
-    const org = data.organizations.find((o) => o.id === id);
-    if (!org) {
-      throw new Refusal(json(403, { type: 'permissions_denied', message: 'insufficient permissions', details: [{ resource: 'billing', action: 'read' }] }));
-    }
-    return org;
-  };
   const currentPeriod = data.now.toISOString().slice(0, 7);
 
   const listInvoices = (req: SimRequest, version: 'v2beta1' | 'v2alpha1') => {
     const alpha = version === 'v2alpha1';
     const [after, before] = alpha ? ['started_after', 'started_before'] : ['billing_period_start_after', 'billing_period_start_before'];
     only(req, ['organization_id', after, before, 'invoice_type', 'order_by', 'page', 'page_size']);
-    const org = organization(req, false);
+    const org = organization(req, data, false);
     const from = instant(req, after);
     const to = instant(req, before);
     const types = ['unknown_type', 'periodic', 'purchase', ...(alpha ? [] : ['credit_note'])];
@@ -227,7 +176,7 @@ export function scalewayRoutes(data: SimData, secretKey: string): Route {
 
   const listDiscounts = (req: SimRequest, version: 'v2beta1' | 'v2alpha1') => {
     only(req, ['organization_id', 'order_by', 'page', 'page_size']);
-    const org = organization(req, false);
+    const org = organization(req, data, false);
     const orders = version === 'v2alpha1' ? ['creation_date_desc', 'creation_date_asc'] : DISCOUNT_ORDERS;
     const order = oneOf(req, 'order_by', orders, 'creation_date_desc');
     const rows = org ? (data.discounts.get(org.id) ?? []) : [...data.discounts.values()].flat();
@@ -256,7 +205,7 @@ export function scalewayRoutes(data: SimData, secretKey: string): Route {
     const projectId = req.query.get('project_id');
     const org =
       projectId === null
-        ? organization(req, true)!
+        ? organization(req, data, true)!
         : req.query.has('organization_id')
           ? invalid('organization_id', 'constraint', 'only one of organization_id and project_id may be set')
           : data.organizations.find((o) => o.projects.some((p) => p.id === projectId));
@@ -281,7 +230,7 @@ export function scalewayRoutes(data: SimData, secretKey: string): Route {
 
   const consumptionV2alpha1 = (req: SimRequest) => {
     only(req, ['organization_id']);
-    const org = organization(req, true)!;
+    const org = organization(req, data, true)!;
     return json(200, {
       consumptions: data.consumptions(org.id, currentPeriod).map((c) => ({
         value: money(c.value, c.currency),
@@ -304,6 +253,7 @@ export function scalewayRoutes(data: SimData, secretKey: string): Route {
     }
     try {
       if (rest === 'invoices') return listInvoices(req, version);
+      if (rest === 'charges' && version === 'v2beta1') return listCharges(req, data, tokens);
       if (rest === 'discounts') return listDiscounts(req, version);
       if (rest === 'consumptions' && version === 'v2beta1') return consumptionsV2beta1(req);
       if (rest === 'consumption' && version === 'v2alpha1') return consumptionV2alpha1(req);

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generate, type SimData } from './data.js';
+import { PageTokens } from './finops.js';
 import { scalewayRoutes } from './scaleway.js';
 
 /** A number written to JSON as its exact decimal text (the upstream's floats). */
@@ -57,6 +58,8 @@ export interface SimulatorOptions {
   scalewaySecretKey: string;
   /** Latency added to every call, ms (the benchmark's upstream latency). */
   latencyMs?: number;
+  /** Lifetime of FinOps page tokens, ms (default 10 minutes). */
+  pageTokenTtlMs?: number;
 }
 
 /** Serialises JSON with {@link RawNumber}s written as bare numbers. */
@@ -87,12 +90,15 @@ export class Simulator {
   private readonly routes: Route[];
   private server?: Server;
   private readonly latencyMs: number;
+  /** FinOps page tokens; `pageTokens.expireAll()` makes every issued token stale. */
+  readonly pageTokens: PageTokens;
   url = '';
 
   constructor(readonly options: SimulatorOptions) {
     this.data = generate(options.seed ?? 42, options.now ?? new Date());
     this.latencyMs = options.latencyMs ?? 0;
-    this.routes = [scalewayRoutes(this.data, options.scalewaySecretKey)];
+    this.pageTokens = new PageTokens(options.pageTokenTtlMs);
+    this.routes = [scalewayRoutes(this.data, options.scalewaySecretKey, this.pageTokens)];
   }
 
   /** Calls whose path starts with `prefix` (all calls without one). */

@@ -22,6 +22,8 @@ export interface UpstreamErrorDetails {
   requestId?: string;
   /** Seconds the upstream asked us to wait (429). */
   retryAfter?: number;
+  /** The request argument the upstream refused (400), e.g. `page_token`. */
+  argument?: string;
   cause?: unknown;
 }
 
@@ -36,6 +38,7 @@ export abstract class UpstreamError extends Error {
   readonly type?: string;
   readonly requestId?: string;
   readonly retryAfter?: number;
+  readonly argument?: string;
 
   constructor(message: string, details: UpstreamErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -45,6 +48,7 @@ export abstract class UpstreamError extends Error {
     this.type = details.type;
     this.requestId = details.requestId;
     this.retryAfter = details.retryAfter;
+    this.argument = details.argument;
   }
 }
 

@@ -1,8 +1,6 @@
-import type { Dispatcher } from 'undici';
-import type { JsonValue } from '../../lib/json.js';
-import { UnsupportedQueryError, UpstreamBadResponseError } from '../errors.js';
-import { UpstreamHttp } from '../http.js';
-import { WireShapeError } from '../wire-reader.js';
+import { UnsupportedQueryError } from '../errors.js';
+import type { UpstreamHttp } from '../http.js';
+import { parsed, type ScalewayConnection, scalewayHttp } from './http.js';
 import type {
   ConsumptionPage,
   ConsumptionQuery,
@@ -21,7 +19,6 @@ import {
   invoiceV2alpha1,
   invoiceV2beta1,
   page,
-  scalewayError,
   scwFile,
 } from './unmarshal.js';
 
@@ -30,11 +27,7 @@ export type BillingApiVersion = 'v2beta1' | 'v2alpha1';
 /** The largest `page_size` the Billing lists accept; larger is refused with 400 `invalid_arguments`. */
 export const BILLING_MAX_PAGE_SIZE = 100;
 
-export interface ScalewayBillingOptions {
-  /** Base URL without trailing slash, e.g. `https://api.scaleway.com`. */
-  apiUrl: string;
-  secretKey: string;
-  dispatcher: Dispatcher;
+export interface ScalewayBillingOptions extends ScalewayConnection {
   version: BillingApiVersion;
   /** The clock deciding the current billing period (v2alpha1 serves only that one). */
   now?: () => Date;
@@ -55,13 +48,7 @@ export class ScalewayBillingClient {
     this.version = options.version;
     this.now = options.now ?? (() => new Date());
     this.base = `/billing/${options.version}`;
-    this.http = new UpstreamHttp({
-      upstream: 'scaleway',
-      baseUrl: options.apiUrl,
-      headers: { 'x-auth-token': options.secretKey, accept: 'application/json' },
-      dispatcher: options.dispatcher,
-      parseError: scalewayError,
-    });
+    this.http = scalewayHttp(options);
   }
 
   /** `GET /invoices`. */
@@ -165,21 +152,6 @@ export class ScalewayBillingClient {
 /** `YYYY-MM` of an instant, in UTC. */
 export function billingPeriodOf(date: Date): string {
   return date.toISOString().slice(0, 7);
-}
-
-function parsed<T>(json: JsonValue, unmarshal: (value: JsonValue) => T): T {
-  try {
-    return unmarshal(json);
-  } catch (error) {
-    if (error instanceof WireShapeError) {
-      throw new UpstreamBadResponseError(`Scaleway answered in an unexpected shape: ${error.message}`, {
-        upstream: 'scaleway',
-        status: 200,
-        cause: error,
-      });
-    }
-    throw error;
-  }
 }
 
 function filenameOf(disposition: string | string[] | undefined): string | undefined {

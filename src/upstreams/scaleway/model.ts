@@ -127,3 +127,45 @@ export interface InvoiceFile {
   filename?: string;
   body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 }
+
+/** A raw FinOps charge. `endDate` is inclusive, as the upstream sends it. */
+export interface Charge {
+  organizationId?: string;
+  organizationName?: string;
+  projectId?: string;
+  projectName?: string;
+  sku?: string;
+  /** Empty until invoiced. */
+  invoiceId?: string;
+  resourceId?: string;
+  /** Only when the product sends it upstream. */
+  resourceName?: string;
+  price: Money;
+  startDate: string;
+  endDate: string;
+  updatedAt?: string;
+}
+
+export type ChargeOrder = 'start_date_asc' | 'start_date_desc';
+
+export interface ChargeQuery {
+  organizationId: string;
+  /** RFC 3339; minimum charge start. */
+  startDateAfter: string;
+  /** RFC 3339; maximum charge end. */
+  endDateBefore: string;
+  clampToTimeRange: boolean;
+  projectIds?: string[];
+  resourceIds?: string[];
+  resourceNames?: string[];
+  skus?: string[];
+  invoiceIds?: string[];
+  orderBy: ChargeOrder;
+}
+
+/** One page of a token-paged list. */
+export interface TokenPage<T> {
+  rows: T[];
+  /** Absent on the last page. */
+  nextToken?: string;
+}

@@ -25,6 +25,7 @@ import {
   type UpstreamError,
 } from '../errors.js';
 import type {
+  Charge,
   Consumption,
   ConsumptionPage,
   Discount,
@@ -33,6 +34,7 @@ import type {
   Invoice,
   InvoiceType,
   Page,
+  TokenPage,
 } from './model.js';
 
 /** Wire → domain for Scaleway Billing v2beta1 and v2alpha1. Unknown enum values map to `unknown`, never a crash. */
@@ -183,6 +185,35 @@ export function discount(value: JsonValue | undefined, path: string): Discount {
   };
 }
 
+/** FinOps charge: all 12 documented fields; the two name fields arrived in 2026-07 and may be absent. */
+export function charge(value: JsonValue | undefined, path: string): Charge {
+  const o = object(value, path);
+  return {
+    organizationId: optionalString(o.organization_id, `${path}.organization_id`),
+    organizationName: optionalString(o.organization_name, `${path}.organization_name`),
+    projectId: optionalString(o.project_id, `${path}.project_id`),
+    projectName: optionalString(o.project_name, `${path}.project_name`),
+    sku: optionalString(o.sku, `${path}.sku`),
+    invoiceId: optionalString(o.invoice_id, `${path}.invoice_id`) || undefined,
+    resourceId: optionalString(o.resource_id, `${path}.resource_id`),
+    resourceName: optionalString(o.resource_name, `${path}.resource_name`),
+    price: money(o.price, `${path}.price`),
+    startDate: timestamp(o.start_date, `${path}.start_date`),
+    endDate: timestamp(o.end_date, `${path}.end_date`),
+    updatedAt: optionalTimestamp(o.updated_at, `${path}.updated_at`),
+  };
+}
+
+/** `{charges, next_page_token}`: the token is absent, null or empty on the last page. */
+export function chargePage(value: JsonValue): TokenPage<Charge> {
+  const o = object(value, '$');
+  const token = optionalString(o.next_page_token, '$.next_page_token');
+  return {
+    rows: array(o.charges, '$.charges').map((v, i) => charge(v, `$.charges[${i}]`)),
+    ...(token ? { nextToken: token } : {}),
+  };
+}
+
 /** ScwFile JSON `{name, content_type, content(base64)}`. */
 export function scwFile(value: JsonValue): { name: string; contentType: string; content: Buffer } {
   const o = object(value, '$');
@@ -211,7 +242,8 @@ export function scalewayError(
   }
   const type = typeof body.type === 'string' ? body.type : undefined;
   const requestId = typeof headers['x-request-id'] === 'string' ? headers['x-request-id'] : undefined;
-  const details = { upstream: 'scaleway' as const, status, type, requestId, retryAfter: retryAfterSeconds(headers, body) };
+  const argument = Array.isArray(body.details) && typeof body.details[0]?.argument_name === 'string' ? (body.details[0].argument_name as string) : undefined;
+  const details = { upstream: 'scaleway' as const, status, type, requestId, argument, retryAfter: retryAfterSeconds(headers, body) };
   const upstreamMessage = typeof body.message === 'string' ? body.message : undefined;
   const help = Array.isArray(body.details)
     ? body.details

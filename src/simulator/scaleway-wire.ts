@@ -1,0 +1,62 @@
+import { Decimal } from 'decimal.js';
+import { unitsNanosFromDecimal } from '../lib/money.js';
+import type { SimData } from './data.js';
+import { json, type SimRequest, type SimResponse } from './server.js';
+
+/** Scaleway's wire conventions shared by the simulator's Billing and FinOps routes. */
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** Thrown by a route to answer with an error response. */
+export class Refusal {
+  constructor(readonly response: SimResponse) {}
+}
+
+export function invalid(argument: string, reason: string, help: string): never {
+  throw new Refusal(
+    json(400, {
+      type: 'invalid_arguments',
+      message: 'invalid argument(s)',
+      details: [{ argument_name: argument, reason, help_message: help }],
+    }),
+  );
+}
+
+export function only(req: SimRequest, allowed: string[]): void {
+  for (const key of req.query.keys()) if (!allowed.includes(key)) invalid(key, 'unknown', 'unknown parameter');
+}
+
+export function oneOf(req: SimRequest, name: string, values: string[], fallback: string): string {
+  const value = req.query.get(name) ?? fallback;
+  if (!values.includes(value)) invalid(name, 'constraint', `must be one of ${values.join(', ')}`);
+  return value;
+}
+
+export function instant(req: SimRequest, name: string): number | undefined {
+  const value = req.query.get(name);
+  if (value === null) return undefined;
+  if (!RFC3339.test(value) || Number.isNaN(Date.parse(value))) invalid(name, 'format', 'must be an RFC 3339 timestamp');
+  return Date.parse(value);
+}
+
+/** Decimal → `google.type.Money` wire object (numbers, as observed live). */
+export const money = (amount: Decimal, currency: string) => {
+  const { units, nanos } = unitsNanosFromDecimal(amount);
+  return { currency_code: currency, units: Number(units), nanos: Number(nanos) };
+};
+
+/** An organization the key may read; any other is `permissions_denied`, as for a foreign organization upstream. */
+export function organization(req: SimRequest, data: SimData, required: boolean) {
+  const id = req.query.get('organization_id');
+  if (id === null) {
+    if (required) invalid('organization_id', 'required', 'required');
+    return undefined;
+  }
+  if (!UUID.test(id)) invalid('organization_id', 'format', 'must be a UUID');
+  const org = data.organizations.find((o) => o.id === id);
+  if (!org) {
+    throw new Refusal(json(403, { type: 'permissions_denied', message: 'insufficient permissions', details: [{ resource: 'billing', action: 'read' }] }));
+  }
+  return org;
+}

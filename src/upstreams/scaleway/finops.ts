@@ -1,0 +1,39 @@
+import { parsed, type ScalewayConnection, scalewayHttp } from './http.js';
+import type { UpstreamHttp } from '../http.js';
+import type { Charge, ChargeQuery, TokenPage } from './model.js';
+import { chargePage } from './unmarshal.js';
+
+/** The largest `page_size` of `GET /charges` (the JS SDK's validation rule). */
+export const FINOPS_MAX_PAGE_SIZE = 1000;
+
+/**
+ * Scaleway Billing FinOps API (`GET /billing/v2beta1/charges`): raw per-resource charges, paged by
+ * `next_page_token`. Parameters are snake_case, as every SDK sends them (the docs tutorial's
+ * camelCase is unconfirmed, and an ignored filter would silently widen the answer).
+ */
+export class ScalewayFinOpsClient {
+  private readonly http: UpstreamHttp;
+
+  constructor(connection: ScalewayConnection) {
+    this.http = scalewayHttp(connection);
+  }
+
+  /** One page; `pageToken` undefined for the first. Every other parameter must stay the same along a walk. */
+  async listCharges(query: ChargeQuery, pageSize: number, pageToken?: string): Promise<TokenPage<Charge>> {
+    const json = await this.http.getJson('/billing/v2beta1/charges', {
+      organization_id: query.organizationId,
+      project_ids: query.projectIds,
+      resource_ids: query.resourceIds,
+      resource_names: query.resourceNames,
+      skus: query.skus,
+      invoice_ids: query.invoiceIds,
+      start_date_after: query.startDateAfter,
+      end_date_before: query.endDateBefore,
+      clamp_to_time_range: query.clampToTimeRange,
+      order_by: query.orderBy,
+      page_size: pageSize,
+      page_token: pageToken,
+    });
+    return parsed(json, chargePage);
+  }
+}
