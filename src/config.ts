@@ -21,6 +21,12 @@ export interface Config {
     billingApiVersion: BillingApiVersion;
   };
   timeouts: HttpTimeouts;
+  finops: {
+    /** `page_size` of charge calls (the upstream allows 1..1000). */
+    pageSize: number;
+    /** Resource ids per charge call; a longer filter is split into several calls and merged. */
+    resourceIdsPerCall: number;
+  };
 }
 
 /** Every bad variable at once, by name; never a value, so never a secret. */
@@ -122,6 +128,11 @@ export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | und
       defaultOrganizationId: uuid('SCW_DEFAULT_ORGANIZATION_ID'),
       organizationIds: organizationIds.map((id) => id.toLowerCase()),
       billingApiVersion: version as BillingApiVersion,
+    },
+    finops: {
+      pageSize: int('FINOPS_PAGE_SIZE', 1000, 1, 1000),
+      // The upstream's limit is unknown; URL length is the practical one (~40 bytes an id).
+      resourceIdsPerCall: int('FINOPS_RESOURCE_IDS_PER_CALL', 50, 1, 200),
     },
     timeouts: {
       connect: int('UPSTREAM_CONNECT_TIMEOUT_MS', 5_000, 1, 600_000),

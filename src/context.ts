@@ -1,7 +1,10 @@
 import DataLoader from 'dataloader';
 import type { OffsetSource, UpstreamPage } from './schema/pagination.js';
 import { BILLING_MAX_PAGE_SIZE, type ScalewayBillingClient } from './upstreams/scaleway/client.js';
+import type { ScalewayFinOpsClient } from './upstreams/scaleway/finops.js';
 import type {
+  Charge,
+  ChargeQuery,
   Consumption,
   ConsumptionPage,
   ConsumptionQuery,
@@ -10,6 +13,7 @@ import type {
   Invoice,
   InvoiceQuery,
   PageRequest,
+  TokenPage,
 } from './upstreams/scaleway/model.js';
 
 /** What the graph needs of the configuration; built once from `Config` in the gateway. */
@@ -21,11 +25,16 @@ export interface GraphSettings {
   /** Base of `Invoice.downloadUrl`; the request's own origin when unset. */
   publicUrl?: string;
   now: () => Date;
+  /** `page_size` of FinOps charge calls (1..1000). */
+  finopsPageSize: number;
+  /** Resource ids per FinOps call; longer filters are split into several calls and merged. */
+  finopsMaxIdsPerCall: number;
 }
 
 /** Long-lived services shared by every request. */
 export interface Services {
   billing: ScalewayBillingClient;
+  finops: ScalewayFinOpsClient;
   settings: GraphSettings;
 }
 
@@ -62,11 +71,16 @@ export function stableKey(value: unknown): string {
   );
 }
 
-export function createLoaders(billing: ScalewayBillingClient) {
+export function createLoaders({ billing, finops, settings }: Services) {
   return {
     invoices: pageLoader<InvoiceQuery, UpstreamPage<Invoice>>((q, p) => billing.listInvoices(q, p)),
     consumptions: pageLoader<ConsumptionQuery, ConsumptionPage>((q, p) => billing.listConsumptions(q, p)),
     discounts: pageLoader<DiscountQuery, UpstreamPage<Discount>>((q, p) => billing.listDiscounts(q, p)),
+    /** FinOps charge pages by query and page token. */
+    chargePages: new DataLoader<{ query: ChargeQuery; token?: string }, TokenPage<Charge>, string>(
+      (keys) => Promise.all(keys.map((k) => finops.listCharges(k.query, settings.finopsPageSize, k.token).catch((e: unknown) => toError(e)))),
+      { cacheKeyFn: (key) => stableKey(key) },
+    ),
   };
 }
 
@@ -75,6 +89,7 @@ export type Loaders = ReturnType<typeof createLoaders>;
 /** Per-request context. */
 export interface Context {
   billing: ScalewayBillingClient;
+  finops: ScalewayFinOpsClient;
   settings: GraphSettings;
   loaders: Loaders;
   /** Where this gateway is reached, for URLs it hands out. */
@@ -117,9 +132,10 @@ function createSources(loaders: Loaders) {
 }
 
 export function createContext(services: Services, request: Request): Context {
-  const loaders = createLoaders(services.billing);
+  const loaders = createLoaders(services);
   return {
     billing: services.billing,
+    finops: services.finops,
     settings: services.settings,
     loaders,
     sources: createSources(loaders),

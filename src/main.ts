@@ -4,6 +4,7 @@ import { type Config, ConfigError, loadConfig } from './config.js';
 import { createGateway } from './gateway.js';
 import { Simulator } from './simulator/server.js';
 import { ScalewayBillingClient } from './upstreams/scaleway/client.js';
+import { ScalewayFinOpsClient } from './upstreams/scaleway/finops.js';
 import { createAgent } from './upstreams/http.js';
 
 /** Process entry: config → (demo simulator) → clients → gateway → listen; SIGTERM closes cleanly. */
@@ -47,15 +48,19 @@ async function main(): Promise<void> {
     dispatcher: agent,
     version: scaleway.billingApiVersion,
   });
+  const finops = new ScalewayFinOpsClient({ apiUrl: scaleway.apiUrl, secretKey: scaleway.secretKey!, dispatcher: agent });
   const served = new Set([...organizationIds, ...(scaleway.defaultOrganizationId ? [scaleway.defaultOrganizationId] : [])]);
   const yoga = createGateway({
     billing,
+    finops,
     graphiql: config.graphiql,
     settings: {
       defaultOrganizationId: scaleway.defaultOrganizationId,
       organizationIds: served.size > 0 ? served : null,
       publicUrl: config.publicUrl,
       now: () => new Date(),
+      finopsPageSize: config.finops.pageSize,
+      finopsMaxIdsPerCall: config.finops.resourceIdsPerCall,
     },
   });
 

@@ -6,6 +6,7 @@ import './organization.js';
 import './invoice.js';
 import './consumption.js';
 import './discount.js';
+import './charge.js';
 
 builder.queryType({ description: 'Cloud bills: Scaleway Billing and FinOps, Scalr usage.' });
 

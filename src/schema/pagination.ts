@@ -59,8 +59,8 @@ export interface OffsetSource<T, P extends UpstreamPage<T> = UpstreamPage<T>> {
   fetchPage(page: number): Promise<P>;
 }
 
-function signature(name: string, filter: unknown, offset: number): string {
-  return createHash('sha256').update(`${name}\n${JSON.stringify(filter)}\n${offset}`).digest('base64url').slice(0, 16);
+function signature(name: string, filter: unknown, position: number | string): string {
+  return createHash('sha256').update(`${name}\n${JSON.stringify(filter)}\n${position}`).digest('base64url').slice(0, 16);
 }
 
 export function offsetCursor(name: string, filter: unknown, offset: number): string {
@@ -175,4 +175,245 @@ export function offsetConnection<T, P extends UpstreamPage<T>>(source: OffsetSou
       return read(0, totalCount, totalCount);
     },
   };
+}
+
+/*
+ * Token upstreams (FinOps charges: `next_page_token`). A connection reads one or more token streams
+ * (one per chunk of a long id filter) merged in the upstream's order. A cursor is the resume point
+ * after its row in every stream: the token of the page holding the next row and how many rows of
+ * that page to skip. `after` resumes there without re-reading earlier pages. Backward pagination
+ * is impossible without reading everything, and is refused.
+ */
+
+/** One page of a token stream; `nextToken` absent on the last page. */
+export interface TokenPage<T> {
+  rows: T[];
+  nextToken?: string;
+}
+
+/** Where a stream resumes: the page fetched with `token` (the first page when undefined), minus `skip` rows. */
+export interface StreamPosition {
+  token?: string;
+  skip: number;
+}
+
+export interface TokenSource<T> {
+  name: string;
+  filter: unknown;
+  upstream: UpstreamName;
+  /** Fetches a page of stream `stream`; expected to be de-duplicated per request (DataLoader). */
+  fetchPage(stream: number, token: string | undefined): Promise<TokenPage<T>>;
+  streams: number;
+  /** The upstream's order, used to merge streams; ties go to the lower stream. */
+  compare(a: T, b: T): number;
+  /** Tells whether an upstream error means a stale page token (it expired, or the upstream forgot it). */
+  isStaleToken(error: unknown): boolean;
+}
+
+export interface TokenRow<T> {
+  node: T;
+  /** Resume point after this row, in every stream. */
+  after: StreamPosition[];
+}
+
+export interface TokenWindow<T> {
+  rows: TokenRow<T>[];
+  /** Whether a row exists after the last one (the upstream was read far enough to know). */
+  hasNextPage: boolean;
+}
+
+interface StreamState<T> {
+  token?: string;
+  page?: TokenPage<T>;
+  offset: number;
+  done: boolean;
+  seen: Set<string>;
+  /** The page was fetched with a token from a cursor: a stale-token error is the caller's. */
+  fromCursor: boolean;
+}
+
+/** Reads merged token streams row by row, fetching each stream's next page only when it is needed. */
+export class MergedReader<T> {
+  private readonly states: StreamState<T>[];
+
+  constructor(
+    private readonly source: TokenSource<T>,
+    start: StreamPosition[] | undefined,
+  ) {
+    this.states = Array.from({ length: source.streams }, (_, i) => ({
+      token: start?.[i]?.token,
+      offset: start?.[i]?.skip ?? 0,
+      done: false,
+      seen: new Set<string>(),
+      fromCursor: start?.[i]?.token !== undefined,
+    }));
+  }
+
+  /** Makes stream `i` hold its next row, or be done: follows tokens over exhausted and empty pages. */
+  private async fill(i: number): Promise<void> {
+    const s = this.states[i]!;
+    for (;;) {
+      if (s.done) return;
+      if (!s.page) {
+        try {
+          s.page = await this.source.fetchPage(i, s.token);
+        } catch (error) {
+          if (s.fromCursor && this.source.isStaleToken(error)) {
+            throw badInput('`after` has expired: the upstream no longer knows its page; start again from the first page', 'after');
+          }
+          throw error;
+        }
+      }
+      if (s.offset < s.page.rows.length) return;
+      const next = s.page.nextToken;
+      if (!next) {
+        s.done = true;
+        return;
+      }
+      if (s.seen.has(next) || next === s.token) {
+        // A token seen before would loop forever.
+        throw new UpstreamBadResponseError(`${this.source.upstream} repeated a page token`, { upstream: this.source.upstream });
+      }
+      s.seen.add(next);
+      s.token = next;
+      s.offset = 0;
+      s.page = undefined;
+      s.fromCursor = false;
+    }
+  }
+
+  /** The stream whose next row comes first, or undefined when every stream is done. */
+  async peek(): Promise<number | undefined> {
+    await Promise.all(this.states.map((_, i) => this.fill(i)));
+    let best: number | undefined;
+    for (let i = 0; i < this.states.length; i++) {
+      const s = this.states[i]!;
+      if (s.done) continue;
+      if (best === undefined) best = i;
+      else {
+        const b = this.states[best]!;
+        if (this.source.compare(s.page!.rows[s.offset]!, b.page!.rows[b.offset]!) < 0) best = i;
+      }
+    }
+    return best;
+  }
+
+  async next(): Promise<{ node: T; stream: number } | undefined> {
+    const i = await this.peek();
+    if (i === undefined) return undefined;
+    const s = this.states[i]!;
+    return { node: s.page!.rows[s.offset++]!, stream: i };
+  }
+
+  /** The resume point now: call after `peek()` so that exhausted pages are already replaced by their successors. */
+  position(): StreamPosition[] {
+    return this.states.map((s) => (s.token === undefined ? { skip: s.offset } : { token: s.token, skip: s.offset }));
+  }
+}
+
+/** Reads `count` rows from `start`, and just enough beyond to know whether more exist. */
+export async function readTokenWindow<T>(source: TokenSource<T>, start: StreamPosition[] | undefined, count: number): Promise<TokenWindow<T>> {
+  const reader = new MergedReader(source, start);
+  const rows: TokenRow<T>[] = [];
+  while (rows.length < count) {
+    const row = await reader.next();
+    if (!row) return { rows, hasNextPage: false };
+    // Peeking first makes the resume point skip a finished page instead of re-reading it.
+    const more = await reader.peek();
+    rows.push({ node: row.node, after: reader.position() });
+    if (more === undefined) return { rows, hasNextPage: false };
+  }
+  return { rows, hasNextPage: (await reader.peek()) !== undefined };
+}
+
+/** A consumer of a shared stream: the rows it takes, and its own streams for its cursors. */
+export interface StreamConsumer<T> {
+  /** How many rows it wants (it gets one more, if there is one, to know `hasNextPage`). */
+  count: number;
+  /** Which of its own streams a row belongs to, or undefined when the row is not its. */
+  streamOf(row: T): number | undefined;
+  /** How many streams it reads on its own (its cursors hold a position for each). */
+  streams: number;
+}
+
+/**
+ * Serves several connections from one read of a shared source (say 20 resources' charges from one
+ * call filtering on all of them). Each consumer's cursors are restart positions in its own streams
+ * (from the first page, skipping the rows it has seen): valid for a later request that reads its
+ * streams alone.
+ */
+export async function readShared<T>(source: TokenSource<T>, consumers: StreamConsumer<T>[]): Promise<TokenWindow<T>[]> {
+  const reader = new MergedReader(source, undefined);
+  const out = consumers.map(() => ({ rows: [] as TokenRow<T>[], hasNextPage: false, taken: [] as number[] }));
+  consumers.forEach((c, i) => (out[i]!.taken = new Array<number>(c.streams).fill(0)));
+  const wanting = () => consumers.some((c, i) => !out[i]!.hasNextPage);
+  while (wanting()) {
+    const row = await reader.next();
+    if (!row) break;
+    consumers.forEach((c, i) => {
+      const o = out[i]!;
+      const stream = c.streamOf(row.node);
+      if (stream === undefined || o.hasNextPage) return;
+      if (o.rows.length === c.count) {
+        o.hasNextPage = true;
+        return;
+      }
+      o.taken[stream]!++;
+      o.rows.push({ node: row.node, after: o.taken.map((skip) => ({ skip })) });
+    });
+  }
+  return out.map(({ rows, hasNextPage }) => ({ rows, hasNextPage }));
+}
+
+export function tokenCursor(name: string, filter: unknown, after: StreamPosition[]): string {
+  const positions = after.map((p) => [p.token ?? null, p.skip]);
+  return Buffer.from(JSON.stringify(['t1', positions, signature(name, filter, JSON.stringify(positions))])).toString('base64url');
+}
+
+/** The resume positions a cursor stands for; BAD_USER_INPUT when it is not this connection's. */
+export function decodeTokenCursor(name: string, filter: unknown, cursor: string, streams: number): StreamPosition[] {
+  const refuse = () => badInput('`after` is not a cursor of this connection with these arguments (tampered, or from another query)', 'after');
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw refuse();
+  }
+  if (!Array.isArray(decoded) || decoded[0] !== 't1' || !Array.isArray(decoded[1]) || decoded[1].length !== streams) throw refuse();
+  const positions = decoded[1] as unknown[];
+  const valid = positions.every(
+    (p) => Array.isArray(p) && p.length === 2 && (p[0] === null || typeof p[0] === 'string') && Number.isSafeInteger(p[1]) && (p[1] as number) >= 0,
+  );
+  if (!valid || decoded[2] !== signature(name, filter, JSON.stringify(positions))) throw refuse();
+  return (positions as [string | null, number][]).map(([token, skip]) => (token === null ? { skip } : { token, skip }));
+}
+
+/** Relay edges and pageInfo of a token window. */
+export function tokenConnection<T>(source: TokenSource<T>, read: () => Promise<TokenWindow<T>>, startedAfterCursor: boolean) {
+  const cursor = (row: TokenRow<T>) => tokenCursor(source.name, source.filter, row.after);
+  // Read on first use: a connection whose edges and pageInfo are not selected costs no call.
+  let promise: Promise<TokenWindow<T>> | undefined;
+  const window = () => (promise ??= read());
+  return {
+    get edges() {
+      return window().then((w) => w.rows.map((row) => ({ cursor: cursor(row), node: row.node })));
+    },
+    get pageInfo(): Promise<PageInfo> {
+      return window().then((w) => ({
+        hasNextPage: w.hasNextPage,
+        // Forward-only: rows before `after` exist by construction; the first page has none.
+        hasPreviousPage: startedAfterCursor,
+        startCursor: w.rows[0] ? cursor(w.rows[0]) : null,
+        endCursor: w.rows.at(-1) ? cursor(w.rows.at(-1)!) : null,
+      }));
+    },
+  };
+}
+
+/** `first` and the refusal of backward arguments for token connections; BAD_USER_INPUT before any call. */
+export function forwardCount(args: ConnectionArgs): number {
+  if (args.last != null || args.before != null) {
+    throw badInput('This connection pages forward only (the upstream pages by token): use `first` and `after`', args.last != null ? 'last' : 'before');
+  }
+  return count(args.first, 'first') ?? DEFAULT_PAGE;
 }

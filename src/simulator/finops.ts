@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Decimal } from 'decimal.js';
+import { microsTimestamp as fromMicros, timestampMicros as micros } from '../lib/time.js';
 import type { SimCharge, SimData } from './data.js';
 import { instant, invalid, money, oneOf, only, organization } from './scaleway-wire.js';
 import { json, type SimRequest, type SimResponse } from './server.js';
@@ -19,20 +20,6 @@ import { json, type SimRequest, type SimResponse } from './server.js';
 
 export const FINOPS_DEFAULT_PAGE_SIZE = 100;
 const LIST_PARAMS = ['project_ids', 'resource_ids', 'resource_names', 'skus', 'invoice_ids'] as const;
-
-/** A timestamp as microseconds since the epoch, exactly (Date keeps only milliseconds). */
-export function micros(text: string): bigint {
-  const m = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(text)!;
-  const fraction = (m[2] ?? '').padEnd(6, '0').slice(0, 6);
-  return BigInt(Date.parse(`${m[1]}${m[3]}`)) * 1000n + BigInt(fraction);
-}
-
-export function fromMicros(us: bigint): string {
-  const ms = us / 1000n;
-  const base = new Date(Number(ms)).toISOString().slice(0, 19);
-  const fraction = us % 1_000_000n;
-  return fraction === 0n ? `${base}Z` : `${base}.${String(fraction).padStart(6, '0')}Z`;
-}
 
 /** The charges of a window, clamped or not, as the module comment says. */
 export function chargesInWindow(charges: SimCharge[], after: bigint, before: bigint, clamp: boolean): SimCharge[] {

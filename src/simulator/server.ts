@@ -46,6 +46,8 @@ export interface Fault {
   drop?: boolean;
   /** Send the body in two halves this many ms apart. */
   slowBodyMs?: number;
+  /** Let this many matching requests through before the fault applies. */
+  skip?: number;
   times?: number;
 }
 
@@ -142,7 +144,12 @@ export class Simulator {
         (f.path === undefined || (typeof f.path === 'string' ? path.startsWith(f.path) : f.path.test(path))) &&
         Object.entries(f.query ?? {}).every(([k, v]) => query.get(k) === v),
     );
-    if (fault && fault.times !== undefined && --fault.times <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
+    if (!fault) return undefined;
+    if (fault.skip) {
+      fault.skip--;
+      return undefined;
+    }
+    if (fault.times !== undefined && --fault.times <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
     return fault;
   }
 

@@ -3,6 +3,7 @@ import { Agent } from 'undici';
 import { createGateway } from '../../src/gateway.js';
 import { Simulator } from '../../src/simulator/server.js';
 import { type BillingApiVersion, ScalewayBillingClient } from '../../src/upstreams/scaleway/client.js';
+import { ScalewayFinOpsClient } from '../../src/upstreams/scaleway/finops.js';
 
 export const SECRET = '6b3c1d2e-0000-4000-8000-5ec2e7000001';
 
@@ -15,20 +16,33 @@ export interface GraphQLResult<T = any> {
  * The real stack in one process: the upstream simulator on a loopback socket, the real Scaleway
  * client over undici, and the real yoga gateway driven through `yoga.fetch`.
  */
-export async function startStack(options: { version?: BillingApiVersion; organizations?: string[] | null; now?: Date } = {}) {
+export interface StackOptions {
+  version?: BillingApiVersion;
+  organizations?: string[] | null;
+  now?: Date;
+  /** FinOps `page_size`; small by default so that walks cross many upstream pages. */
+  finopsPageSize?: number;
+  finopsMaxIdsPerCall?: number;
+}
+
+export async function startStack(options: StackOptions = {}) {
   const now = options.now ?? new Date();
   const sim = new Simulator({ scalewaySecretKey: SECRET, now });
   const url = await sim.listen();
   const agent = new Agent({ connections: 64 });
   const billing = new ScalewayBillingClient({ apiUrl: url, secretKey: SECRET, dispatcher: agent, version: options.version ?? 'v2beta1', now: () => now });
   const orgs = sim.data.organizations.map((o) => o.id);
+  const finops = new ScalewayFinOpsClient({ apiUrl: url, secretKey: SECRET, dispatcher: agent });
   const yoga = createGateway({
     billing,
+    finops,
     logging: false,
     settings: {
       defaultOrganizationId: orgs[0],
       organizationIds: options.organizations === null ? null : new Set(options.organizations ?? orgs),
       now: () => now,
+      finopsPageSize: options.finopsPageSize ?? 100,
+      finopsMaxIdsPerCall: options.finopsMaxIdsPerCall ?? 50,
     },
   });
   const query = async <T = any>(text: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> => {
@@ -58,7 +72,7 @@ export type Stack = Awaited<ReturnType<typeof startStack>>;
  * A stack for one test file: started before its tests, closed after them, with faults and the
  * request log cleared before each test. Usable at once; it forwards to the started stack.
  */
-export function useStack(options: Parameters<typeof startStack>[0] = {}): Stack {
+export function useStack(options: StackOptions = {}): Stack {
   let current: Stack | undefined;
   beforeAll(async () => {
     current = await startStack(options);

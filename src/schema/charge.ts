@@ -1,0 +1,201 @@
+import { createContextCache } from '@pothos/core';
+import DataLoader from 'dataloader';
+import { builder } from '../builder.js';
+import { type Context, stableKey } from '../context.js';
+import { badInput } from '../errors.js';
+import { timestampMicros } from '../lib/time.js';
+import { UpstreamBadRequestError } from '../upstreams/errors.js';
+import type { Charge, ChargeOrder, ChargeQuery } from '../upstreams/scaleway/model.js';
+import { MoneyRef } from './money.js';
+import { OrganizationRef } from './organization.js';
+import {
+  decodeTokenCursor,
+  forwardCount,
+  readShared,
+  readTokenWindow,
+  type StreamConsumer,
+  tokenConnection,
+  type TokenSource,
+  type TokenWindow,
+} from './pagination.js';
+
+const ChargeRef = builder.objectRef<Charge>('Charge').implement({
+  description:
+    'A raw FinOps charge of one resource over a period. FinOps figures are raw: they may differ slightly from consumption and invoices (rounding, aggregation); never present their sum as an invoice total.',
+  fields: (t) => ({
+    projectId: t.field({ type: 'UUID', nullable: true, description: 'Project of the resource.', resolve: (c) => c.projectId ?? null }),
+    projectName: t.string({ nullable: true, description: 'Name of the project.', resolve: (c) => c.projectName ?? null }),
+    resourceId: t.string({ nullable: true, description: 'The resource that incurred the charge (not always a UUID).', resolve: (c) => c.resourceId ?? null }),
+    resourceName: t.string({ nullable: true, description: 'Only present when the product sends it upstream.', resolve: (c) => c.resourceName ?? null }),
+    sku: t.string({ nullable: true, description: 'The SKU the charge is priced with.', resolve: (c) => c.sku ?? null }),
+    invoiceId: t.string({ nullable: true, description: 'The invoice that includes the charge; null until invoiced.', resolve: (c) => c.invoiceId ?? null }),
+    price: t.field({ type: MoneyRef, description: 'Price of the charge (prorated when clamped), exact to the nano.', resolve: (c) => c.price }),
+    startDate: t.field({ type: 'DateTime', description: 'Start of the charge period (of the slice, when clamped).', resolve: (c) => c.startDate }),
+    endDate: t.field({ type: 'DateTime', description: 'End of the charge period, inclusive, as the upstream sends it.', resolve: (c) => c.endDate }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the upstream last recomputed the charge.', resolve: (c) => c.updatedAt ?? null }),
+  }),
+});
+
+const ChargeOrderEnum = builder.enumType('ChargeOrder', {
+  description: 'Order of charges.',
+  values: {
+    START_DATE_ASC: { value: 'start_date_asc', description: 'Oldest first (the upstream default).' },
+    START_DATE_DESC: { value: 'start_date_desc', description: 'Newest first.' },
+  } satisfies Record<string, { value: ChargeOrder; description: string }>,
+});
+
+const ChargeFilterInput = builder.inputType('ChargeFilter', {
+  description: 'Which charges: a time window (required) and optional filters, all combined with AND.',
+  fields: (t) => ({
+    startDateAfter: t.field({ type: 'DateTime', required: true, description: 'Start of the window: charges starting at or after it (or overlapping it, when clamped).' }),
+    endDateBefore: t.field({ type: 'DateTime', required: true, description: 'End of the window, exclusive: charges ending before it (or overlapping it, when clamped).' }),
+    clampToTimeRange: t.boolean({
+      defaultValue: false,
+      description: 'true: cut charges that overlap the window to the slice inside it; false: only charges wholly inside it.',
+    }),
+    resourceIds: t.stringList({ description: 'Only these resources (split into several upstream calls past the per-call limit; not empty).' }),
+    resourceNames: t.stringList({ description: 'Only resources with these names (not empty).' }),
+    projectIds: t.field({ type: ['UUID'], description: 'Only these projects (not empty).' }),
+    skus: t.stringList({ description: 'Only these SKUs (not empty).' }),
+    invoiceIds: t.stringList({ description: 'Only charges on these invoices (not empty).' }),
+    orderBy: t.field({ type: ChargeOrderEnum, defaultValue: 'start_date_asc', description: 'Order by start date.' }),
+  }),
+});
+
+/** Longest list accepted for the filters that are not split into several calls. */
+const MAX_LIST = 100;
+/** Longest `resourceIds`: past the upstream's per-call limit it costs one call stream per chunk. */
+const MAX_RESOURCE_IDS = 1000;
+
+const sortedUnique = (values: readonly string[]) => [...new Set(values)].sort();
+
+/** Validated, normalized upstream query (sorted lists, so that equal filters share cursors and calls). */
+function chargeQuery(organizationId: string, filter: typeof ChargeFilterInput.$inferInput): ChargeQuery {
+  if (filter.startDateAfter >= filter.endDateBefore) throw badInput('`endDateBefore` must be after `startDateAfter`', 'filter.endDateBefore');
+  const list = (name: 'resourceNames' | 'projectIds' | 'skus' | 'invoiceIds' | 'resourceIds', max = MAX_LIST) => {
+    const values = filter[name];
+    if (values == null) return undefined;
+    if (values.length === 0) throw badInput(`\`${name}: []\` would match nothing; omit it to mean all`, `filter.${name}`);
+    if (values.length > max) throw badInput(`\`${name}\` takes at most ${max} values`, `filter.${name}`);
+    return sortedUnique(name === 'projectIds' ? values.map((v) => v.toLowerCase()) : values);
+  };
+  return {
+    organizationId,
+    startDateAfter: filter.startDateAfter.toISOString(),
+    endDateBefore: filter.endDateBefore.toISOString(),
+    clampToTimeRange: filter.clampToTimeRange ?? false,
+    resourceIds: list('resourceIds', MAX_RESOURCE_IDS),
+    resourceNames: list('resourceNames'),
+    projectIds: list('projectIds'),
+    skus: list('skus'),
+    invoiceIds: list('invoiceIds'),
+    orderBy: filter.orderBy ?? 'start_date_asc',
+  };
+}
+
+function chunks<T>(values: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
+  return out;
+}
+
+/** The upstream calls behind a query: one token stream per chunk of `resourceIds`, merged in start-date order. */
+function chargeSource(ctx: Context, query: ChargeQuery): TokenSource<Charge> & { queries: ChargeQuery[] } {
+  const size = ctx.settings.finopsMaxIdsPerCall;
+  const queries = query.resourceIds ? chunks(query.resourceIds, size).map((resourceIds) => ({ ...query, resourceIds })) : [query];
+  const sign = query.orderBy === 'start_date_desc' ? -1 : 1;
+  return {
+    name: 'Organization.charges',
+    // The chunk size decides which stream a position belongs to: part of every cursor's signature.
+    filter: { query, chunk: size },
+    upstream: 'scaleway',
+    streams: queries.length,
+    queries,
+    fetchPage: (stream, token) => ctx.loaders.chargePages.load({ query: queries[stream]!, token }),
+    compare: (a, b) => {
+      const x = timestampMicros(a.startDate);
+      const y = timestampMicros(b.startDate);
+      return sign * (x < y ? -1 : x > y ? 1 : 0);
+    },
+    isStaleToken: (error) => error instanceof UpstreamBadRequestError && error.argument === 'page_token',
+  };
+}
+
+interface WindowKey {
+  query: ChargeQuery;
+  count: number;
+}
+
+/**
+ * First pages of charge connections, batched per request: connections that differ only by
+ * `resourceIds` (20 aliases, one resource each) are served by one read filtering on all their
+ * resources, split per connection; equal queries are read once for the largest `first`.
+ */
+const windowLoader = createContextCache(
+  (ctx: Context) =>
+    new DataLoader<WindowKey, TokenWindow<Charge>, string>(
+      async (keys) => {
+        const groups = new Map<string, WindowKey[]>();
+        for (const key of keys) {
+          const group = stableKey({ ...key.query, resourceIds: key.query.resourceIds ? 'some' : 'all' });
+          groups.set(group, [...(groups.get(group) ?? []), key]);
+        }
+        const results = new Map<WindowKey, Promise<TokenWindow<Charge>>>();
+        for (const members of groups.values()) {
+          const clusters = new Map<string, WindowKey[]>();
+          for (const key of members) {
+            const ids = stableKey(key.query.resourceIds ?? null);
+            clusters.set(ids, [...(clusters.get(ids) ?? []), key]);
+          }
+          const counts = [...clusters.values()].map((c) => Math.max(...c.map((k) => k.count)));
+          const windows: Promise<TokenWindow<Charge>[]> =
+            clusters.size === 1
+              ? readTokenWindow(chargeSource(ctx, members[0]!.query), undefined, counts[0]!).then((w) => [w])
+              : readShared(
+                  chargeSource(ctx, { ...members[0]!.query, resourceIds: sortedUnique([...clusters.values()].flatMap((c) => c[0]!.query.resourceIds!)) }),
+                  [...clusters.values()].map((cluster, i): StreamConsumer<Charge> => {
+                    const own = chargeSource(ctx, cluster[0]!.query).queries;
+                    const streamOf = new Map(own.flatMap((q, stream) => q.resourceIds!.map((id) => [id, stream] as const)));
+                    return { count: counts[i]!, streams: own.length, streamOf: (row) => streamOf.get(row.resourceId ?? '') };
+                  }),
+                );
+          [...clusters.values()].forEach((cluster, i) => {
+            for (const key of cluster) {
+              results.set(
+                key,
+                windows.then((all) => {
+                  const w = all[i]!;
+                  return { rows: w.rows.slice(0, key.count), hasNextPage: w.hasNextPage || w.rows.length > key.count };
+                }),
+              );
+            }
+          });
+        }
+        return Promise.all(keys.map((key) => results.get(key)!.catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
+      },
+      { cacheKeyFn: (key) => stableKey(key) },
+    ),
+);
+
+builder.objectField(OrganizationRef, 'charges', (t) =>
+  t.connection(
+    {
+      type: ChargeRef,
+      description:
+        'FinOps raw charges (Scaleway Billing FinOps `GET /charges`); forward pagination only (the upstream pages by token). `last`/`before` are refused.',
+      args: { filter: t.arg({ type: ChargeFilterInput, required: true, description: 'The window and filters.' }) },
+      resolve: (org, args, ctx) => {
+        const first = forwardCount(args);
+        const query = chargeQuery(org.id, args.filter);
+        const source = chargeSource(ctx, query);
+        if (args.after) {
+          const start = decodeTokenCursor(source.name, source.filter, args.after, source.streams);
+          return tokenConnection(source, () => readTokenWindow(source, start, first), true);
+        }
+        return tokenConnection(source, () => windowLoader(ctx).load({ query, count: first }), false);
+      },
+    },
+    { name: 'ChargeConnection', description: 'A page of charges.' },
+    { name: 'ChargeEdge', description: 'A charge and its cursor.' },
+  ),
+);
