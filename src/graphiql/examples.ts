@@ -1,3 +1,6 @@
+const now = new Date();
+const monthStart = (back: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1)).toISOString();
+
 /** Example operations GraphiQL opens with, one tab each; the first is the default query. */
 export const examples: { query: string; variables?: string }[] = [
   {
@@ -46,5 +49,23 @@ query LatestInvoices {
   }
 }
 `,
+  },
+  {
+    query: `# FinOps raw charges of last month, cut to it (clampToTimeRange), newest first
+query Charges($after: String) {
+  organization {
+    charges(first: 25, after: $after, filter: {
+      startDateAfter: "${monthStart(1)}"
+      endDateBefore: "${monthStart(0)}"
+      clampToTimeRange: true
+      orderBy: START_DATE_DESC
+    }) {
+      edges { node { resourceId resourceName sku startDate endDate price { amount currency } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}
+`,
+    variables: '{ "after": null }',
   },
 ];
