@@ -12,7 +12,7 @@ const config: CodegenConfig = {
       preset: 'client',
       config: {
         // Money and ids travel as strings: never let a client type them as numbers.
-        scalars: { Decimal: 'string', DateTime: 'string', Date: 'string', UUID: 'string', Currency: 'string' },
+        scalars: { Decimal: 'string', DateTime: 'string', Date: 'string', UUID: 'string', Currency: 'string', SafeInt: 'number' },
         enumsAsTypes: true,
         useTypeImports: true,
       },

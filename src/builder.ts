@@ -16,6 +16,7 @@ export const builder = new SchemaBuilder<{
     UUID: { Input: string; Output: string };
     Currency: { Input: string; Output: string };
     Decimal: { Input: Decimal; Output: Decimal };
+    SafeInt: { Input: number; Output: number };
   };
 }>({
   plugins: [RelayPlugin, DataloaderPlugin],

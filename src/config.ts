@@ -1,6 +1,7 @@
 import type { BillingApiVersion } from './upstreams/scaleway/client.js';
 import type { HttpTimeouts } from './upstreams/http.js';
 import { readScwProfile, type ScwProfile } from './scw-config-file.js';
+import { scalrBaseUrl } from './upstreams/scalr/client.js';
 
 /** The gateway's configuration, parsed and validated once from the environment by {@link loadConfig}. */
 export interface Config {
@@ -21,6 +22,18 @@ export interface Config {
     billingApiVersion: BillingApiVersion;
   };
   timeouts: HttpTimeouts;
+  /** Absent when no Scalr token is configured: Scalr fields then say so. */
+  scalr?: {
+    /** API base, e.g. `https://acme.scalr.io/api/iacp/v3`. */
+    baseUrl: string;
+    token: string;
+    defaultAccountId?: string;
+    /** Accounts served besides the default; with neither, any the token can see (checked upstream). */
+    accountIds: string[];
+    /** `Prefer: profile=…`; undefined sends none. */
+    preferProfile?: string;
+    pageSize: number;
+  };
   finops: {
     /** `page_size` of charge calls (the upstream allows 1..1000). */
     pageSize: number;
@@ -115,6 +128,22 @@ export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | und
     }
   }
 
+  const scalrToken = get('SCALR_TOKEN');
+  const accountPattern = /^acc-[a-z0-9]+$/i;
+  const scalrAccountId = get('SCALR_ACCOUNT_ID');
+  if (scalrAccountId !== undefined && !accountPattern.test(scalrAccountId)) problems.push('SCALR_ACCOUNT_ID must be a Scalr account id (acc-…)');
+  const scalrAccountIds = (get('SCALR_ACCOUNT_IDS') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (scalrAccountIds.some((id) => !accountPattern.test(id))) problems.push('SCALR_ACCOUNT_IDS must be a comma-separated list of Scalr account ids (acc-…)');
+  const scalrHost = get('SCALR_HOSTNAME') ?? 'scalr.io';
+  let scalrBase = '';
+  try {
+    scalrBase = scalrBaseUrl(scalrHost);
+  } catch {
+    problems.push('SCALR_HOSTNAME must be a host name (acme.scalr.io) or an http(s) URL');
+  }
+  const prefer = env.SCALR_PREFER_PROFILE === undefined ? 'preview' : env.SCALR_PREFER_PROFILE.trim();
+  if (prefer && !/^[a-z]+$/.test(prefer)) problems.push('SCALR_PREFER_PROFILE must be a profile name (preview), or empty to send no Prefer header');
+
   const config: Config = {
     host: get('HOST') ?? '0.0.0.0',
     port: int('PORT', 4000, 0, 65535),
@@ -129,6 +158,17 @@ export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | und
       organizationIds: organizationIds.map((id) => id.toLowerCase()),
       billingApiVersion: version as BillingApiVersion,
     },
+    scalr: scalrToken
+      ? {
+          baseUrl: scalrBase,
+          token: scalrToken,
+          defaultAccountId: scalrAccountId,
+          accountIds: scalrAccountIds,
+          preferProfile: prefer || undefined,
+          // Scalr documents no maximum; its own tools ask for 100.
+          pageSize: int('SCALR_PAGE_SIZE', 100, 1, 100),
+        }
+      : undefined,
     finops: {
       pageSize: int('FINOPS_PAGE_SIZE', 1000, 1, 1000),
       // The upstream's limit is unknown; URL length is the practical one (~40 bytes an id).

@@ -1,4 +1,8 @@
 import DataLoader from 'dataloader';
+import { GraphQLError } from 'graphql';
+import type { UpstreamName } from './upstreams/errors.js';
+import type { ScalrClient } from './upstreams/scalr/client.js';
+import type { ScalrAccount, UsageQuery, UsageStatistic } from './upstreams/scalr/model.js';
 import type { OffsetSource, UpstreamPage } from './schema/pagination.js';
 import { BILLING_MAX_PAGE_SIZE, type ScalewayBillingClient } from './upstreams/scaleway/client.js';
 import type { ScalewayFinOpsClient } from './upstreams/scaleway/finops.js';
@@ -29,12 +33,20 @@ export interface GraphSettings {
   finopsPageSize: number;
   /** Resource ids per FinOps call; longer filters are split into several calls and merged. */
   finopsMaxIdsPerCall: number;
+  /** Used by `scalrAccount` without `id`. */
+  defaultScalrAccountId?: string;
+  /** Scalr accounts this gateway serves; null means any the token can see (verified upstream). */
+  scalrAccountIds: ReadonlySet<string> | null;
+  /** `page[size]` of Scalr lists. */
+  scalrPageSize: number;
 }
 
 /** Long-lived services shared by every request. */
 export interface Services {
   billing: ScalewayBillingClient;
   finops: ScalewayFinOpsClient;
+  /** Absent when Scalr is not configured. */
+  scalr?: ScalrClient;
   settings: GraphSettings;
 }
 
@@ -48,14 +60,17 @@ interface PageKey<Q> {
  * One DataLoader per upstream list, per request: the same page asked for by two aliases or two
  * fragments is one call, and pages of one list fetched for different fields are shared.
  */
-function pageLoader<Q, T>(fetch: (query: Q, page: PageRequest) => Promise<T>): DataLoader<PageKey<Q>, T, string> {
+function pageLoader<Q, T>(fetch: (query: Q, page: PageRequest) => Promise<T>, pageSize = BILLING_MAX_PAGE_SIZE): DataLoader<PageKey<Q>, T, string> {
   return new DataLoader<PageKey<Q>, T, string>(
-    (keys) =>
-      Promise.all(
-        keys.map((k) => fetch(k.query, { page: k.page, pageSize: BILLING_MAX_PAGE_SIZE }).catch((e: unknown) => toError(e))),
-      ),
+    (keys) => Promise.all(keys.map((k) => fetch(k.query, { page: k.page, pageSize }).catch((e: unknown) => toError(e)))),
     { cacheKeyFn: (key) => stableKey(key) },
   );
+}
+
+/** Scalr is optional: without a token its fields say so, and nothing calls it. */
+export function requireScalr(scalr: ScalrClient | undefined): ScalrClient {
+  if (!scalr) throw new GraphQLError('Scalr is not configured on this gateway (SCALR_TOKEN)', { extensions: { code: 'UPSTREAM_NOT_CONFIGURED', upstream: 'scalr' } });
+  return scalr;
 }
 
 function toError(e: unknown): Error {
@@ -71,8 +86,16 @@ export function stableKey(value: unknown): string {
   );
 }
 
-export function createLoaders({ billing, finops, settings }: Services) {
+export function createLoaders({ billing, finops, scalr, settings }: Services) {
   return {
+    usage: pageLoader<UsageQuery, UpstreamPage<UsageStatistic>>(
+      (q, p) => requireScalr(scalr).listUsageStatistics(q, p.page, p.pageSize),
+      settings.scalrPageSize,
+    ),
+    /** Scalr accounts by id, to verify one when no account list is configured. */
+    scalrAccounts: new DataLoader<string, ScalrAccount>((ids) =>
+      Promise.all(ids.map((id) => requireScalr(scalr).getAccount(id).catch((e: unknown) => toError(e)))),
+    ),
     invoices: pageLoader<InvoiceQuery, UpstreamPage<Invoice>>((q, p) => billing.listInvoices(q, p)),
     consumptions: pageLoader<ConsumptionQuery, ConsumptionPage>((q, p) => billing.listConsumptions(q, p)),
     discounts: pageLoader<DiscountQuery, UpstreamPage<Discount>>((q, p) => billing.listDiscounts(q, p)),
@@ -90,6 +113,7 @@ export type Loaders = ReturnType<typeof createLoaders>;
 export interface Context {
   billing: ScalewayBillingClient;
   finops: ScalewayFinOpsClient;
+  scalr?: ScalrClient;
   settings: GraphSettings;
   loaders: Loaders;
   /** Where this gateway is reached, for URLs it hands out. */
@@ -114,20 +138,21 @@ function scoped<Q extends { organizationId: string }, T>(
 }
 
 /** The upstream lists as sources for the pagination adapter. */
-function createSources(loaders: Loaders) {
+function createSources(loaders: Loaders, settings: GraphSettings) {
   const source =
-    <Q, T, P extends UpstreamPage<T>>(name: string, loader: DataLoader<PageKey<Q>, P, string>) =>
+    <Q, T, P extends UpstreamPage<T>>(name: string, loader: DataLoader<PageKey<Q>, P, string>, upstream: UpstreamName = 'scaleway', pageSize = BILLING_MAX_PAGE_SIZE) =>
     (query: Q): OffsetSource<T, P> => ({
       name,
       filter: query,
-      upstream: 'scaleway',
-      pageSize: BILLING_MAX_PAGE_SIZE,
+      upstream,
+      pageSize,
       fetchPage: (page) => loader.load({ query, page }),
     });
   return {
     invoices: scoped(source<InvoiceQuery, Invoice, UpstreamPage<Invoice>>('Organization.invoices', loaders.invoices)),
     consumptions: source<ConsumptionQuery, Consumption, ConsumptionPage>('Organization.consumptions', loaders.consumptions),
     discounts: scoped(source<DiscountQuery, Discount, UpstreamPage<Discount>>('Organization.discounts', loaders.discounts)),
+    usage: source<UsageQuery, UsageStatistic, UpstreamPage<UsageStatistic>>('ScalrAccount.usageStatistics', loaders.usage, 'scalr', settings.scalrPageSize),
   };
 }
 
@@ -136,9 +161,10 @@ export function createContext(services: Services, request: Request): Context {
   return {
     billing: services.billing,
     finops: services.finops,
+    scalr: services.scalr,
     settings: services.settings,
     loaders,
-    sources: createSources(loaders),
+    sources: createSources(loaders, services.settings),
     origin: services.settings.publicUrl ?? new URL(request.url).origin,
   };
 }

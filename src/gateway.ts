@@ -26,7 +26,7 @@ function invoicePdfRoute(services: Services): Plugin {
 
 /** The gateway as a fetch handler: no environment, no listening (tests call `yoga.fetch`). */
 export function createGateway(options: GatewayOptions): YogaServerInstance<Record<string, never>, Context> {
-  const services: Services = { billing: options.billing, finops: options.finops, settings: options.settings };
+  const services: Services = { billing: options.billing, finops: options.finops, scalr: options.scalr, settings: options.settings };
   return createYoga<Record<string, never>, Context>({
     schema: getSchema(),
     context: ({ request }) => createContext(services, request),

@@ -5,6 +5,7 @@ import { createGateway } from './gateway.js';
 import { Simulator } from './simulator/server.js';
 import { ScalewayBillingClient } from './upstreams/scaleway/client.js';
 import { ScalewayFinOpsClient } from './upstreams/scaleway/finops.js';
+import { ScalrClient } from './upstreams/scalr/client.js';
 import { createAgent } from './upstreams/http.js';
 
 /** Process entry: config → (demo simulator) → clients → gateway → listen; SIGTERM closes cleanly. */
@@ -22,19 +23,24 @@ async function main(): Promise<void> {
 
   let simulator: Simulator | undefined;
   let scaleway = config.scaleway;
+  let scalr = config.scalr;
   let organizationIds: string[] = [...config.scaleway.organizationIds];
   if (config.demo) {
-    // A fresh random key per start: the simulator is reachable on loopback only, and the key is never printed.
+    // Fresh random credentials per start: the simulator is reachable on loopback only, and they are never printed.
     const secretKey = randomUUID();
-    simulator = new Simulator({ scalewaySecretKey: secretKey });
+    const scalrToken = randomUUID();
+    simulator = new Simulator({ scalewaySecretKey: secretKey, scalrToken });
     const apiUrl = await simulator.listen(0, '127.0.0.1');
     organizationIds = simulator.data.organizations.map((o) => o.id);
     scaleway = { ...scaleway, apiUrl, secretKey, defaultOrganizationId: organizationIds[0], organizationIds };
+    const accounts = simulator.data.scalrAccounts.map((a) => a.id);
+    // In demo mode everything is simulated, Scalr too: never a mix of real and simulated figures.
+    scalr = { baseUrl: `${apiUrl}/api/iacp/v3`, token: scalrToken, defaultAccountId: accounts[0], accountIds: accounts, preferProfile: 'preview', pageSize: 100 };
     console.warn(
       [
         '',
-        '*** DEMO MODE: no SCW_SECRET_KEY is set, so every number served is SIMULATED. ***',
-        `*** Upstream simulator on ${apiUrl}; organizations: ${organizationIds.join(', ')} ***`,
+        '*** DEMO MODE: no SCW_SECRET_KEY is set, so every number served is SIMULATED (Scaleway and Scalr alike). ***',
+        `*** Upstream simulator on ${apiUrl}; organizations: ${organizationIds.join(', ')}; Scalr accounts: ${accounts.join(', ')} ***`,
         '*** Set SCW_SECRET_KEY (and SCW_DEFAULT_ORGANIZATION_ID) for real bills. NODE_ENV=production refuses demo mode. ***',
         '',
       ].join('\n'),
@@ -49,10 +55,13 @@ async function main(): Promise<void> {
     version: scaleway.billingApiVersion,
   });
   const finops = new ScalewayFinOpsClient({ apiUrl: scaleway.apiUrl, secretKey: scaleway.secretKey!, dispatcher: agent });
+  const scalrClient = scalr && new ScalrClient({ baseUrl: scalr.baseUrl, token: scalr.token, dispatcher: agent, preferProfile: scalr.preferProfile });
+  const scalrServed = new Set([...(scalr?.accountIds ?? []), ...(scalr?.defaultAccountId ? [scalr.defaultAccountId] : [])]);
   const served = new Set([...organizationIds, ...(scaleway.defaultOrganizationId ? [scaleway.defaultOrganizationId] : [])]);
   const yoga = createGateway({
     billing,
     finops,
+    scalr: scalrClient,
     graphiql: config.graphiql,
     settings: {
       defaultOrganizationId: scaleway.defaultOrganizationId,
@@ -61,6 +70,9 @@ async function main(): Promise<void> {
       now: () => new Date(),
       finopsPageSize: config.finops.pageSize,
       finopsMaxIdsPerCall: config.finops.resourceIdsPerCall,
+      defaultScalrAccountId: scalr?.defaultAccountId,
+      scalrAccountIds: scalrServed.size > 0 ? scalrServed : null,
+      scalrPageSize: scalr?.pageSize ?? 100,
     },
   });
 

@@ -70,6 +70,38 @@ describe('loadConfig', () => {
   });
 });
 
+describe('Scalr configuration', () => {
+  it('is off without a token', () => {
+    expect(loadConfig({ SCW_SECRET_KEY: KEY }).scalr).toBeUndefined();
+  });
+
+  it('reads host, token, accounts and the Prefer profile', () => {
+    const config = loadConfig({
+      SCW_SECRET_KEY: KEY,
+      SCALR_HOSTNAME: 'acme.scalr.io',
+      SCALR_TOKEN: 'tok',
+      SCALR_ACCOUNT_ID: 'acc-v0abc123',
+      SCALR_ACCOUNT_IDS: 'acc-v0child1, acc-v0child2',
+    });
+    expect(config.scalr).toEqual({
+      baseUrl: 'https://acme.scalr.io/api/iacp/v3',
+      token: 'tok',
+      defaultAccountId: 'acc-v0abc123',
+      accountIds: ['acc-v0child1', 'acc-v0child2'],
+      preferProfile: 'preview',
+      pageSize: 100,
+    });
+    expect(loadConfig({ SCW_SECRET_KEY: KEY, SCALR_TOKEN: 'tok', SCALR_PREFER_PROFILE: '' }).scalr?.preferProfile).toBeUndefined();
+    expect(loadConfig({ SCW_SECRET_KEY: KEY, SCALR_TOKEN: 'tok', SCALR_HOSTNAME: 'http://127.0.0.1:9999' }).scalr?.baseUrl).toBe('http://127.0.0.1:9999/api/iacp/v3');
+  });
+
+  it('names bad Scalr variables without echoing the token', () => {
+    const list = problems({ SCW_SECRET_KEY: KEY, SCALR_TOKEN: 'very-secret', SCALR_ACCOUNT_ID: 'account-1', SCALR_PAGE_SIZE: '500', SCALR_PREFER_PROFILE: 'pre view' });
+    for (const name of ['SCALR_ACCOUNT_ID', 'SCALR_PAGE_SIZE', 'SCALR_PREFER_PROFILE']) expect(list.some((p) => p.startsWith(name))).toBe(true);
+    expect(list.join('\n')).not.toContain('very-secret');
+  });
+});
+
 describe('Scaleway CLI config file', () => {
   const file = `# written by scw init
 access_key: SCWXXXXXXXXXXXXXXXXX

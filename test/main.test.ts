@@ -57,6 +57,22 @@ describe('main', () => {
     expect(body.data.organization.invoices.totalCount).toBe(540);
   });
 
+  it('simulates Scalr too in demo mode', async () => {
+    const now = Date.now();
+    const res = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `query($from: DateTime!, $to: DateTime!) { scalrAccount { accountId usageStatistics(from: $from, to: $to, total: true) { edges { node { runsCount } } } } }`,
+        variables: { from: new Date(now - 30 * 86_400_000).toISOString(), to: new Date(now).toISOString() },
+      }),
+    });
+    const body = (await res.json()) as any;
+    expect(body.errors).toBeUndefined();
+    expect(body.data.scalrAccount.accountId).toMatch(/^acc-/);
+    expect(body.data.scalrAccount.usageStatistics.edges[0].node.runsCount).toBeGreaterThan(0);
+  });
+
   it('opens GraphiQL with a working example query, without any CDN', async () => {
     const res = await fetch(`${base}/graphql`, { headers: { accept: 'text/html' } });
     const html = await res.text();

@@ -1,4 +1,5 @@
 const now = new Date();
+const daysAgo = (days: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - days)).toISOString();
 const monthStart = (back: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1)).toISOString();
 
 /** Example operations GraphiQL opens with, one tab each; the first is the default query. */
@@ -67,5 +68,20 @@ query Charges($after: String) {
 }
 `,
     variables: '{ "after": null }',
+  },
+  {
+    query: `# Terraform runs of the last 30 days in Scalr, per workspace, with the window's totals
+query ScalrUsage {
+  scalrAccount {
+    accountId
+    usageStatistics(from: "${daysAgo(30)}", to: "${daysAgo(0)}", breakdownBy: WORKSPACE, total: true, first: 50) {
+      totalCount
+      totalRunsCount
+      totalRunsSeconds
+      edges { node { breakdownName runsCount runsSeconds } }
+    }
+  }
+}
+`,
   },
 ];

@@ -7,6 +7,7 @@ import './invoice.js';
 import './consumption.js';
 import './discount.js';
 import './charge.js';
+import './scalr.js';
 
 builder.queryType({ description: 'Cloud bills: Scaleway Billing and FinOps, Scalr usage.' });
 

@@ -81,8 +81,20 @@ export interface SimCharge {
   updatedAt: string;
 }
 
+/** A Scalr account: environments, workspaces and their daily runs (days without runs are absent). */
+export interface SimScalrAccount {
+  id: string;
+  name: string;
+  environments: { id: string; name: string }[];
+  workspaces: { id: string; name: string; environmentId: string }[];
+  /** One entry per workspace and day with runs, by date then workspace id. */
+  usage: { date: string; workspaceId: string; runsCount: number; runsSeconds: number }[];
+}
+
 export interface SimData {
   now: Date;
+  /** Scalr accounts, with their daily usage. */
+  scalrAccounts: SimScalrAccount[];
   organizations: SimOrganization[];
   /** FinOps charges per organization, in start-date order (ties: resource id, then SKU). */
   charges: Map<string, SimCharge[]>;
@@ -174,6 +186,7 @@ export function generate(seed = 42, now = new Date()): SimData {
   };
   return {
     now,
+    scalrAccounts: SCALR_SHAPES.map((shape) => makeScalrAccount(new Random(`${seed}:scalr:${shape.name}`), shape, now)),
     organizations,
     invoices,
     discounts,
@@ -333,4 +346,36 @@ function makeCharges(r: Random, org: SimOrganization, daily: number, monthly: nu
     }
   }
   return out.sort((a, b) => (a.startDate < b.startDate ? -1 : a.startDate > b.startDate ? 1 : a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0));
+}
+
+/** Scalr accounts: workspaces per environment, and how many days of usage back from yesterday. */
+const SCALR_SHAPES = [
+  { name: 'acme-iac', environments: 4, workspaces: 5, days: 200 },
+  { name: 'globex-iac', environments: 2, workspaces: 3, days: 120 },
+  { name: 'quiet-iac', environments: 1, workspaces: 1, days: 30 },
+];
+
+function scalrId(r: Random, prefix: string): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return `${prefix}-${Array.from({ length: 15 }, () => alphabet[r.int(0, alphabet.length - 1)]).join('')}`;
+}
+
+function makeScalrAccount(r: Random, shape: (typeof SCALR_SHAPES)[number], now: Date): SimScalrAccount {
+  const environments = Array.from({ length: shape.environments }, (_, i) => ({ id: scalrId(r, 'env'), name: ['production', 'staging', 'dev', 'sandbox'][i] ?? `env-${i}` }));
+  const workspaces = environments.flatMap((env) =>
+    Array.from({ length: shape.workspaces }, (_, i) => ({ id: scalrId(r, 'ws'), name: `${env.name}-${['network', 'compute', 'database', 'dns', 'iam'][i] ?? `stack-${i}`}`, environmentId: env.id })),
+  );
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const usage: SimScalrAccount['usage'] = [];
+  for (let back = shape.days; back >= 1; back--) {
+    const date = new Date(today - back * 86_400_000).toISOString().slice(0, 10);
+    // Weekends are quiet: many days have no run at all in a workspace, some in the whole account.
+    const weekend = [0, 6].includes(new Date(today - back * 86_400_000).getUTCDay());
+    for (const ws of [...workspaces].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+      if (r.chance(weekend ? 0.85 : 0.35)) continue;
+      const runsCount = r.int(1, 12);
+      usage.push({ date, workspaceId: ws.id, runsCount, runsSeconds: runsCount * r.int(20, 900) });
+    }
+  }
+  return { id: scalrId(r, 'acc'), name: shape.name, environments, workspaces, usage };
 }

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { generate, type SimData } from './data.js';
 import { PageTokens } from './finops.js';
 import { scalewayRoutes } from './scaleway.js';
+import { scalrRoutes } from './scalr.js';
 
 /** A number written to JSON as its exact decimal text (the upstream's floats). */
 export class RawNumber {
@@ -29,6 +30,7 @@ export interface LoggedCall {
   path: string;
   query: URLSearchParams;
   status: number;
+  headers: IncomingMessage['headers'];
 }
 
 /** A fault for requests whose path matches; `times` bounds how many requests it hits. */
@@ -58,6 +60,8 @@ export interface SimulatorOptions {
   now?: Date;
   /** The Scaleway secret key the simulator accepts in `X-Auth-Token`. */
   scalewaySecretKey: string;
+  /** The Scalr token the simulator accepts as `Authorization: Bearer`. */
+  scalrToken?: string;
   /** Latency added to every call, ms (the benchmark's upstream latency). */
   latencyMs?: number;
   /** Lifetime of FinOps page tokens, ms (default 10 minutes). */
@@ -100,7 +104,10 @@ export class Simulator {
     this.data = generate(options.seed ?? 42, options.now ?? new Date());
     this.latencyMs = options.latencyMs ?? 0;
     this.pageTokens = new PageTokens(options.pageTokenTtlMs);
-    this.routes = [scalewayRoutes(this.data, options.scalewaySecretKey, this.pageTokens)];
+    this.routes = [
+      scalewayRoutes(this.data, options.scalewaySecretKey, this.pageTokens),
+      ...(options.scalrToken ? [scalrRoutes(this.data, options.scalrToken)] : []),
+    ];
   }
 
   /** Calls whose path starts with `prefix` (all calls without one). */
@@ -170,7 +177,7 @@ export class Simulator {
     if (latency > 0) await sleep(latency);
     let out: SimResponse;
     if (fault?.drop) {
-      this.log.push({ method: sim.method, path: sim.path, query: sim.query, status: 0 });
+      this.log.push({ method: sim.method, path: sim.path, query: sim.query, status: 0, headers: sim.headers });
       req.socket.destroy();
       return;
     } else if (fault?.malformed) {
@@ -180,7 +187,7 @@ export class Simulator {
     } else {
       out = this.route(sim);
     }
-    this.log.push({ method: sim.method, path: sim.path, query: sim.query, status: out.status });
+    this.log.push({ method: sim.method, path: sim.path, query: sim.query, status: out.status, headers: sim.headers });
     res.writeHead(out.status, out.headers);
     const body = out.body ?? '';
     if (fault?.slowBodyMs && body.length > 1) {

@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { JsonNumber, type JsonValue } from '../lib/json.js';
 import { decimalFromUnitsNanos, type Money } from '../lib/money.js';
+import { UpstreamBadResponseError, type UpstreamName } from './errors.js';
 
 /**
  * Thrown by the readers below when wire JSON is not in the documented shape. Clients catch it at
@@ -117,4 +118,17 @@ export function money(value: JsonValue | undefined, path: string): Money {
 
 export function optionalMoney(value: JsonValue | undefined, path: string): Money | undefined {
   return value === null || value === undefined ? undefined : money(value, path);
+}
+
+/** Unmarshals at the boundary: a wire shape error becomes `UPSTREAM_BAD_RESPONSE`, never a half-parsed row. */
+export function parseWire<T>(upstream: UpstreamName, json: JsonValue, unmarshal: (value: JsonValue) => T): T {
+  try {
+    return unmarshal(json);
+  } catch (error) {
+    if (error instanceof WireShapeError) {
+      const name = upstream === 'scaleway' ? 'Scaleway' : 'Scalr';
+      throw new UpstreamBadResponseError(`${name} answered in an unexpected shape: ${error.message}`, { upstream, status: 200, cause: error });
+    }
+    throw error;
+  }
 }

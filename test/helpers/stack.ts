@@ -4,8 +4,10 @@ import { createGateway } from '../../src/gateway.js';
 import { Simulator } from '../../src/simulator/server.js';
 import { type BillingApiVersion, ScalewayBillingClient } from '../../src/upstreams/scaleway/client.js';
 import { ScalewayFinOpsClient } from '../../src/upstreams/scaleway/finops.js';
+import { ScalrClient } from '../../src/upstreams/scalr/client.js';
 
 export const SECRET = '6b3c1d2e-0000-4000-8000-5ec2e7000001';
+export const SCALR_TOKEN = 'scalr-token-5ec2e7-0000000000000001';
 
 export interface GraphQLResult<T = any> {
   data?: T;
@@ -23,19 +25,27 @@ export interface StackOptions {
   /** FinOps `page_size`; small by default so that walks cross many upstream pages. */
   finopsPageSize?: number;
   finopsMaxIdsPerCall?: number;
+  /** Scalr `page[size]`; small by default so that windows cross upstream pages. */
+  scalrPageSize?: number;
+  /** Scalr accounts served; null: any, checked upstream. Default: the simulator's. */
+  scalrAccounts?: string[] | null;
+  preferProfile?: string;
 }
 
 export async function startStack(options: StackOptions = {}) {
   const now = options.now ?? new Date();
-  const sim = new Simulator({ scalewaySecretKey: SECRET, now });
+  const sim = new Simulator({ scalewaySecretKey: SECRET, scalrToken: SCALR_TOKEN, now });
   const url = await sim.listen();
   const agent = new Agent({ connections: 64 });
   const billing = new ScalewayBillingClient({ apiUrl: url, secretKey: SECRET, dispatcher: agent, version: options.version ?? 'v2beta1', now: () => now });
   const orgs = sim.data.organizations.map((o) => o.id);
   const finops = new ScalewayFinOpsClient({ apiUrl: url, secretKey: SECRET, dispatcher: agent });
+  const scalr = new ScalrClient({ baseUrl: `${url}/api/iacp/v3`, token: SCALR_TOKEN, dispatcher: agent, preferProfile: 'preferProfile' in options ? options.preferProfile : 'preview' });
+  const accounts = sim.data.scalrAccounts.map((a) => a.id);
   const yoga = createGateway({
     billing,
     finops,
+    scalr,
     logging: false,
     settings: {
       defaultOrganizationId: orgs[0],
@@ -43,6 +53,9 @@ export async function startStack(options: StackOptions = {}) {
       now: () => now,
       finopsPageSize: options.finopsPageSize ?? 100,
       finopsMaxIdsPerCall: options.finopsMaxIdsPerCall ?? 50,
+      defaultScalrAccountId: accounts[0],
+      scalrAccountIds: options.scalrAccounts === null ? null : new Set(options.scalrAccounts ?? accounts),
+      scalrPageSize: options.scalrPageSize ?? 20,
     },
   });
   const query = async <T = any>(text: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> => {
@@ -58,6 +71,7 @@ export async function startStack(options: StackOptions = {}) {
     yoga,
     query,
     orgs,
+    accounts,
     billing,
     async close() {
       await agent.close();

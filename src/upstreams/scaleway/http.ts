@@ -1,8 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { JsonValue } from '../../lib/json.js';
-import { UpstreamBadResponseError } from '../errors.js';
 import { UpstreamHttp } from '../http.js';
-import { WireShapeError } from '../wire-reader.js';
+import { parseWire } from '../wire-reader.js';
 import { scalewayError } from './unmarshal.js';
 
 export interface ScalewayConnection {
@@ -23,18 +22,7 @@ export function scalewayHttp({ apiUrl, secretKey, dispatcher }: ScalewayConnecti
   });
 }
 
-/** Unmarshals at the boundary: a wire shape error becomes `UPSTREAM_BAD_RESPONSE`, never a half-parsed row. */
+/** {@link parseWire} for Scaleway. */
 export function parsed<T>(json: JsonValue, unmarshal: (value: JsonValue) => T): T {
-  try {
-    return unmarshal(json);
-  } catch (error) {
-    if (error instanceof WireShapeError) {
-      throw new UpstreamBadResponseError(`Scaleway answered in an unexpected shape: ${error.message}`, {
-        upstream: 'scaleway',
-        status: 200,
-        cause: error,
-      });
-    }
-    throw error;
-  }
+  return parseWire('scaleway', json, unmarshal);
 }

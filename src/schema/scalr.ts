@@ -1,0 +1,131 @@
+import { GraphQLSafeInt } from 'graphql-scalars';
+import { builder } from '../builder.js';
+import { type Context, requireScalr } from '../context.js';
+import { badInput, notFound } from '../errors.js';
+import { UpstreamNotFoundError } from '../upstreams/errors.js';
+import type { ScalrBreakdown, UsageQuery, UsageStatistic } from '../upstreams/scalr/model.js';
+import { offsetConnection } from './pagination.js';
+
+builder.addScalarType('SafeInt', GraphQLSafeInt);
+
+/** Longest usage window: Scalr documents none; a year of daily rows per workspace is already large. */
+export const MAX_WINDOW_DAYS = 366;
+
+interface ScalrAccountShape {
+  id: string;
+}
+
+const accountIdPattern = /^acc-[a-z0-9]+$/i;
+
+/**
+ * The account an argument names (or the default). Configured accounts are checked without a call;
+ * with no list configured, the account is looked up once (Scalr answers an empty list, not a 404,
+ * for usage of an account it does not know, so an unchecked id would read as "no runs").
+ */
+async function scalrAccountFor(ctx: Context, id: string | null | undefined): Promise<ScalrAccountShape> {
+  const accountId = id ?? ctx.settings.defaultScalrAccountId;
+  if (!accountId) throw badInput('No Scalr account id given and no default configured (SCALR_ACCOUNT_ID)', 'id');
+  if (!accountIdPattern.test(accountId)) throw badInput('A Scalr account id looks like `acc-…`', 'id');
+  const served = ctx.settings.scalrAccountIds;
+  if (served) {
+    if (!served.has(accountId)) throw notFound(`Scalr account ${accountId} is not served by this gateway`);
+    return { id: accountId };
+  }
+  try {
+    await ctx.loaders.scalrAccounts.load(accountId);
+  } catch (error) {
+    // Scalr answers 404 for an account that does not exist or that this token may not see.
+    if (error instanceof UpstreamNotFoundError) throw notFound(`Scalr account ${accountId} not found (or not visible with this token)`);
+    throw error;
+  }
+  return { id: accountId };
+}
+
+const ScalrBreakdownEnum = builder.enumType('ScalrBreakdown', {
+  description: 'What usage is broken down by.',
+  values: {
+    ENVIRONMENT: { value: 'environment', description: 'One row per environment (per day).' },
+    WORKSPACE: { value: 'workspace', description: 'One row per workspace (per day).' },
+    ACCOUNT: { value: 'account', description: 'One row per account (per day): for Control Tower parent accounts.' },
+  } satisfies Record<string, { value: ScalrBreakdown; description: string }>,
+});
+
+const ScalrUsageStatisticRef = builder.objectRef<UsageStatistic>('ScalrUsageStatistic').implement({
+  description: 'Terraform runs that finished in one UTC day (or, with `total`, the whole window), for the account or one breakdown entity.',
+  fields: (t) => ({
+    date: t.field({ type: 'Date', nullable: true, description: 'The day; null on `total` rows.', resolve: (u) => u.date ?? null }),
+    breakdownId: t.string({ nullable: true, description: 'Id of the breakdown entity (`env-…`, `ws-…`, `acc-…`); null without breakdown.', resolve: (u) => u.breakdownId ?? null }),
+    breakdownName: t.string({ nullable: true, description: 'Name of the breakdown entity, as Scalr last knew it.', resolve: (u) => u.breakdownName ?? null }),
+    runsCount: t.int({ description: 'Runs that finished (not necessarily all billable).', resolve: (u) => u.runsCount }),
+    runsSeconds: t.int({ description: 'Total duration of those runs, in seconds.', resolve: (u) => u.runsSeconds }),
+  }),
+});
+
+const ScalrAccountRef = builder.node(builder.objectRef<ScalrAccountShape>('ScalrAccount'), {
+  description: 'A Scalr account: its Terraform run usage.',
+  id: { resolve: (a) => a.id },
+  loadMany: (ids, ctx) => Promise.all(ids.map((id) => scalrAccountFor(ctx, id).catch(() => null))),
+  fields: (t) => ({
+    accountId: t.exposeString('id', { description: 'The Scalr account id (`acc-…`).' }),
+  }),
+});
+
+const rfc3339 = (date: Date) => date.toISOString().replace('.000Z', 'Z');
+
+builder.objectField(ScalrAccountRef, 'usageStatistics', (t) =>
+  t.connection(
+    {
+      type: ScalrUsageStatisticRef,
+      description: 'Daily usage in [from, to). With total: true, one row for the whole window (per breakdown entity).',
+      args: {
+        from: t.arg({ type: 'DateTime', required: true, description: 'Start of the window (UTC).' }),
+        to: t.arg({ type: 'DateTime', required: true, description: `End of the window, exclusive; at most ${MAX_WINDOW_DAYS} days after \`from\`.` }),
+        breakdownBy: t.arg({ type: ScalrBreakdownEnum, description: 'Break usage down by environment, workspace or account.' }),
+        total: t.arg.boolean({ defaultValue: false, description: 'One row for the whole window (per breakdown entity) instead of one per day.' }),
+      },
+      resolve: (account, args, ctx) => {
+        if (args.to <= args.from) throw badInput('`to` must be after `from`', 'to');
+        if (args.to.getTime() - args.from.getTime() > MAX_WINDOW_DAYS * 86_400_000) {
+          throw badInput(`The window may span at most ${MAX_WINDOW_DAYS} days`, 'to');
+        }
+        requireScalr(ctx.scalr);
+        const query: UsageQuery = {
+          accountId: account.id,
+          from: rfc3339(args.from),
+          to: rfc3339(args.to),
+          breakdownBy: args.breakdownBy ?? undefined,
+          total: args.total ?? false,
+        };
+        return offsetConnection(ctx.sources.usage(query), args);
+      },
+    },
+    {
+      name: 'ScalrUsageStatisticConnection',
+      description: 'A page of usage rows.',
+      fields: (t) => ({
+        totalCount: t.int({ description: 'Number of rows over all pages.', resolve: (c) => c.totalCount }),
+        totalRunsCount: t.field({
+          type: 'SafeInt',
+          description: 'Sum of `runsCount` over every row of the window (all pages, not only this one).',
+          resolve: async (c) => (await c.all()).reduce((sum, row) => sum + row.runsCount, 0),
+        }),
+        totalRunsSeconds: t.field({
+          type: 'SafeInt',
+          description: 'Sum of `runsSeconds` over every row of the window (all pages, not only this one).',
+          resolve: async (c) => (await c.all()).reduce((sum, row) => sum + row.runsSeconds, 0),
+        }),
+      }),
+    },
+    { name: 'ScalrUsageStatisticEdge', description: 'A usage row and its cursor.' },
+  ),
+);
+
+builder.queryFields((t) => ({
+  scalrAccount: t.field({
+    type: ScalrAccountRef,
+    nullable: true,
+    description: 'id defaults to the configured Scalr account (SCALR_ACCOUNT_ID).',
+    args: { id: t.arg.id({ description: 'Scalr account id (`acc-…`); omit for the default account.' }) },
+    resolve: (_root, args, ctx) => scalrAccountFor(ctx, args.id == null ? undefined : String(args.id)),
+  }),
+}));
