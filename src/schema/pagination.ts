@@ -125,11 +125,17 @@ export function offsetConnection<T, P extends UpstreamPage<T>>(source: OffsetSou
     for (const [i, page] of (await Promise.all(pages)).entries()) {
       const p = pageOf(from) + i;
       const expected = Math.min(size, totalCount - (p - 1) * size);
-      if (page.totalCount !== totalCount || page.rows.length !== expected) {
+      if (page.totalCount !== totalCount) {
         // Rows appeared or vanished between two page reads: any slice would be silently wrong.
         throw new UpstreamBadResponseError(`${source.upstream} list changed while it was being read; retry the query`, {
           upstream: source.upstream,
         });
+      }
+      if (page.rows.length !== expected) {
+        throw new UpstreamBadResponseError(
+          `${source.upstream} answered page ${p} with ${page.rows.length} rows where ${expected} were expected (does it honour the page size of ${size}?)`,
+          { upstream: source.upstream },
+        );
       }
       rows.push(...page.rows);
     }
