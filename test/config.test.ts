@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig as load } from '../src/config.js';
-import { readScwProfile } from '../src/scw-config-file.js';
+import { readScwProfile, type ScwProfile } from '../src/scw-config-file.js';
 
 /** Without a Scaleway CLI file, whatever this machine's home holds. */
 const loadConfig = (env: Record<string, string>) => load(env, () => undefined);
 
 const KEY = '0b9e3a1c-5d2f-4e8a-9c7b-1a2b3c4d5e6f';
 
-function problems(env: Record<string, string>): string[] {
+/** The problems `load` reports for `env` (none when it loads). */
+function problems(env: Record<string, string>, read: (env: Record<string, string | undefined>) => ScwProfile | undefined = () => undefined): string[] {
   try {
-    loadConfig(env);
+    load(env, read);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return (error as ConfigError).problems;
@@ -140,16 +141,7 @@ profiles:
 
   it('ignores a missing default file but not a missing explicit one or an unknown profile', () => {
     expect(readScwProfile({ HOME: '/nowhere' }, read)).toBeUndefined();
-    expect(problems2({ SCW_CONFIG_PATH: '/missing.yaml' })).toEqual([expect.stringMatching(/^SCW_CONFIG_PATH names a file that cannot be read/)]);
-    expect(problems2({ HOME: '/home/u', SCW_PROFILE: 'nope' })).toEqual([expect.stringMatching(/profile "nope"/)]);
+    expect(problems({ SCW_CONFIG_PATH: '/missing.yaml' }, (e) => readScwProfile(e, read))).toEqual([expect.stringMatching(/^SCW_CONFIG_PATH names a file that cannot be read/)]);
+    expect(problems({ HOME: '/home/u', SCW_PROFILE: 'nope' }, (e) => readScwProfile(e, read))).toEqual([expect.stringMatching(/profile "nope"/)]);
   });
-
-  function problems2(env: Record<string, string>): string[] {
-    try {
-      load(env, (e) => readScwProfile(e, read));
-    } catch (error) {
-      return (error as ConfigError).problems;
-    }
-    return [];
-  }
 });

@@ -2,7 +2,7 @@ import { Agent } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Simulator } from '../../src/simulator/server.js';
 import { ScalewayBillingClient } from '../../src/upstreams/scaleway/client.js';
-import { UpstreamError } from '../../src/upstreams/errors.js';
+import { failure } from '../helpers/failure.js';
 import { SECRET } from '../helpers/stack.js';
 
 /** The Scaleway client against the simulator: exact wire parameters, headers, and typed errors. */
@@ -29,15 +29,6 @@ beforeEach(() => {
   sim.clearFaults();
   sim.resetLog();
 });
-
-async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
-}
 
 describe('ScalewayBillingClient', () => {
   it('sends the v2beta1 invoice parameters as Scaleway spells them', async () => {

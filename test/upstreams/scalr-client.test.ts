@@ -1,9 +1,9 @@
 import { Agent } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Simulator } from '../../src/simulator/server.js';
-import { UpstreamError } from '../../src/upstreams/errors.js';
 import { ScalrClient, scalrBaseUrl } from '../../src/upstreams/scalr/client.js';
 import type { UsageQuery } from '../../src/upstreams/scalr/model.js';
+import { failure } from '../helpers/failure.js';
 import { SCALR_TOKEN, SECRET } from '../helpers/stack.js';
 
 /** The Scalr client against the simulator: JSON:API in, typed rows and errors out. */
@@ -30,15 +30,6 @@ beforeEach(() => {
   sim.clearFaults();
   sim.resetLog();
 });
-
-async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
-}
 
 const row = (date: string, runs: number) => ({
   type: 'usage-statistics',
