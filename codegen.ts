@@ -1,13 +1,16 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { printSchema } from 'graphql';
+import { getSchema } from './src/schema/index.js';
 
 /**
- * Typed documents for clients of the graph, from the committed SDL and the example operations.
- * `npm run schema` prints the SDL from the Pothos code first.
+ * The one generator (`npm run codegen`): the SDL in schema/schema.graphql, printed from the Pothos
+ * schema, and typed documents for clients from the example operations in operations/.
  */
 const config: CodegenConfig = {
-  schema: 'schema/schema.graphql',
+  schema: printSchema(getSchema()),
   documents: ['operations/**/*.graphql'],
   generates: {
+    'schema/schema.graphql': { plugins: ['./scripts/sdl-plugin.mjs'] },
     'client/generated/': {
       preset: 'client',
       config: {

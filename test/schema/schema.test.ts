@@ -12,17 +12,12 @@ import {
   isObjectType,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { printedSchema, schemaPath } from '../../scripts/print-schema.js';
 import { getSchema } from '../../src/schema/index.js';
 
 /** Names of the contract not built yet, each owned by an open issue; remove a name when it lands. */
 const PENDING = new Set<string>([]);
 
 describe('schema', () => {
-  it('matches the committed schema/schema.graphql (run `npm run schema` after a change)', () => {
-    expect(readFileSync(schemaPath, 'utf8')).toBe(printedSchema());
-  });
-
   it('keeps every name, argument, type and default of the schema contract', () => {
     const contract = buildSchema(readFileSync(new URL('../../../shared/design/schema-contract.graphql', import.meta.url), 'utf8'), {
       assumeValidSDL: true,
