@@ -19,7 +19,6 @@ export const invoicesFragment = graphql`
             currency
           }
           downloadUrl
-          dueDate
         }
       }
     }
