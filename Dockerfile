@@ -15,6 +15,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# GraphiQL's saved tabs are read from here at start-up.
+COPY operations ./operations
 # The image's unprivileged user; nothing under /app is writable by it.
 USER node
 EXPOSE 4000

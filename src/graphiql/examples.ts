@@ -1,87 +1,29 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * GraphiQL's saved tabs: the example operations in operations/ (the same files codegen types),
+ * each with variables that work on the day the gateway starts. The invoices tab opens first.
+ */
+const folder = new URL('../../operations/', import.meta.url);
+
 const now = new Date();
-const daysAgo = (days: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - days)).toISOString();
+const day = (back: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - back)).toISOString();
 const monthStart = (back: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1)).toISOString();
 
-/** Example operations GraphiQL opens with, one tab each; the first is the default query. */
-export const examples: { query: string; variables?: string }[] = [
-  {
-    query: `# Your cloud bills as one graph. Press ▶ to run.
-query LatestInvoices {
-  organization {
-    organizationId
-    invoices(first: 5) {
-      totalCount
-      edges {
-        node {
-          number
-          invoiceType
-          startDate
-          totalTaxed { amount currency }
-          downloadUrl
-        }
-      }
-      pageInfo { hasNextPage endCursor }
-    }
-  }
-}
-`,
-  },
-  {
-    query: `query MonthConsumption($period: String) {
-  organization {
-    consumptions(first: 20, billingPeriod: $period, orderBy: CATEGORY_NAME_ASC) {
-      totalCount
-      updatedAt
-      totals { amount currency }
-      edges { node { categoryName productName projectId value { amount currency } } }
-    }
-  }
-}
-`,
-    variables: '{ "period": null }',
-  },
-  {
-    query: `query Discounts {
-  organization {
-    discounts(first: 10) {
-      totalCount
-      edges { node { description mode value valueUsed valueRemaining stopDate filters { type value exclude } } }
-    }
-  }
-}
-`,
-  },
-  {
-    query: `# FinOps raw charges of last month, cut to it (clampToTimeRange), newest first
-query Charges($after: String) {
-  organization {
-    charges(first: 25, after: $after, filter: {
-      startDateAfter: "${monthStart(1)}"
-      endDateBefore: "${monthStart(0)}"
-      clampToTimeRange: true
-      orderBy: START_DATE_DESC
-    }) {
-      edges { node { resourceId resourceName sku startDate endDate price { amount currency } } }
-      pageInfo { hasNextPage endCursor }
-    }
-  }
-}
-`,
-    variables: '{ "after": null }',
-  },
-  {
-    query: `# Terraform runs of the last 30 days in Scalr, per workspace, with the window's totals
-query ScalrUsage {
-  scalrAccount {
-    accountId
-    usageStatistics(from: "${daysAgo(30)}", to: "${daysAgo(0)}", breakdownBy: WORKSPACE, total: true, first: 50) {
-      totalCount
-      totalRunsCount
-      totalRunsSeconds
-      edges { node { breakdownName runsCount runsSeconds } }
-    }
-  }
-}
-`,
-  },
-];
+const variables: Record<string, unknown> = {
+  'invoices.graphql': { first: 10 },
+  'consumptions.graphql': { first: 20 },
+  'discounts.graphql': { first: 10 },
+  'charges.graphql': { first: 25, filter: { startDateAfter: monthStart(1), endDateBefore: monthStart(0), clampToTimeRange: true } },
+  'usage.graphql': { from: day(30), to: day(0), breakdownBy: 'WORKSPACE', first: 50 },
+};
+
+const order = Object.keys(variables);
+
+export const examples: { query: string; variables: string }[] = readdirSync(folder)
+  .filter((name) => name.endsWith('.graphql'))
+  .sort((a, b) => (order.indexOf(a) + 1 || order.length + 1) - (order.indexOf(b) + 1 || order.length + 1))
+  .map((name) => ({
+    query: readFileSync(new URL(name, folder), 'utf8'),
+    variables: JSON.stringify(variables[name] ?? {}, null, 2),
+  }));

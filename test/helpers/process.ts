@@ -1,0 +1,39 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `npm start` as a newcomer runs it (no Scaleway or Scalr variables), on a free loopback port. */
+export function startGateway(env: Record<string, string> = {}): { child: ChildProcess; output: () => string } {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SCW_') && !k.startsWith('SCALR_') && k !== 'NODE_ENV'));
+  // An empty config home: a developer's own Scaleway CLI profile must not turn demo mode off here.
+  const home = mkdtempSync(join(tmpdir(), 'billing-graph-home-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { ...clean, XDG_CONFIG_HOME: home, HOST: '127.0.0.1', PORT: '0', ...env },
+  });
+  let text = '';
+  child.stdout!.on('data', (d) => (text += d));
+  child.stderr!.on('data', (d) => (text += d));
+  return { child, output: () => text };
+}
+
+export async function waitFor(output: () => string, pattern: RegExp, ms = 20_000): Promise<RegExpMatchArray> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const m = output().match(pattern);
+    if (m) return m;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${pattern}; output:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Starts the gateway in demo mode and resolves with its base URL once it listens. */
+export async function startDemo(): Promise<{ child: ChildProcess; output: () => string; base: string }> {
+  const gateway = startGateway();
+  const m = await waitFor(gateway.output, /listening on (http:\/\/[^/]+)\/graphql/);
+  return { ...gateway, base: m[1]! };
+}
