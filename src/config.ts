@@ -1,5 +1,7 @@
 import type { BillingApiVersion } from './upstreams/scaleway/client.js';
-import type { HttpTimeouts } from './upstreams/http.js';
+import type { HttpTimeouts, RetryPolicy } from './upstreams/http.js';
+import { type AuthMode, type AuthSettings, parseTokens } from './auth.js';
+import type { QueryLimits } from './limits.js';
 import { readScwProfile, type ScwProfile } from './scw-config-file.js';
 import { scalrBaseUrl } from './upstreams/scalr/client.js';
 
@@ -22,6 +24,13 @@ export interface Config {
     billingApiVersion: BillingApiVersion;
   };
   timeouts: HttpTimeouts;
+  retry: RetryPolicy;
+  /** Calls in flight per upstream. */
+  concurrency: { scaleway: number; scalr: number };
+  limits: QueryLimits;
+  auth: AuthSettings;
+  /** Scalr API base from `SCALR_HOSTNAME` (passthrough callers bring the token). */
+  scalrBaseUrl: string;
   /** Absent when no Scalr token is configured: Scalr fields then say so. */
   scalr?: {
     /** API base, e.g. `https://acme.scalr.io/api/iacp/v3`. */
@@ -112,9 +121,6 @@ export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | und
   const secretKey = get('SCW_SECRET_KEY');
   // Secret keys are UUIDs; say so without echoing what was given.
   if (secretKey !== undefined && !UUID.test(secretKey)) problems.push('SCW_SECRET_KEY must be a Scaleway secret key (a UUID)');
-  if (production && secretKey === undefined) {
-    problems.push('SCW_SECRET_KEY is required when NODE_ENV=production (the simulated demo upstream never runs in production)');
-  }
   const version = get('SCW_BILLING_API_VERSION') ?? 'v2beta1';
   if (version !== 'v2beta1' && version !== 'v2alpha1') problems.push('SCW_BILLING_API_VERSION must be v2beta1 or v2alpha1');
   const organizationIds = (get('BILLING_GRAPH_ORGANIZATION_IDS') ?? '')
@@ -144,12 +150,33 @@ export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | und
   const prefer = env.SCALR_PREFER_PROFILE === undefined ? 'preview' : env.SCALR_PREFER_PROFILE.trim();
   if (prefer && !/^[a-z]+$/.test(prefer)) problems.push('SCALR_PREFER_PROFILE must be a profile name (preview), or empty to send no Prefer header');
 
+  let tokens: AuthSettings['tokens'] = [];
+  try {
+    tokens = parseTokens(get('GATEWAY_TOKENS'), get('GATEWAY_TOKENS_FILE'));
+  } catch (error) {
+    problems.push(`${get('GATEWAY_TOKENS') ? 'GATEWAY_TOKENS' : 'GATEWAY_TOKENS_FILE'} ${(error as Error).message}`);
+  }
+  const demo = secretKey === undefined && !production;
+  const authMode = (get('GATEWAY_AUTH') ?? (tokens.length > 0 ? 'tokens' : production ? '' : 'none')) as AuthMode | '';
+  if (!['tokens', 'passthrough', 'none'].includes(authMode)) {
+    problems.push(
+      authMode === ''
+        ? 'GATEWAY_AUTH must be set in production: tokens (with GATEWAY_TOKENS or GATEWAY_TOKENS_FILE), passthrough, or none (behind a proxy that authenticates)'
+        : 'GATEWAY_AUTH must be tokens, passthrough or none',
+    );
+  }
+  if (authMode === 'tokens' && tokens.length === 0) problems.push('GATEWAY_AUTH=tokens needs GATEWAY_TOKENS or GATEWAY_TOKENS_FILE');
+  // Passthrough callers bring their own keys: the gateway may hold none, even in production.
+  if (production && secretKey === undefined && authMode !== 'passthrough') {
+    problems.unshift('SCW_SECRET_KEY is required when NODE_ENV=production (the simulated demo upstream never runs in production)');
+  }
+
   const config: Config = {
     host: get('HOST') ?? '0.0.0.0',
     port: int('PORT', 4000, 0, 65535),
     publicUrl: url('PUBLIC_URL'),
     production,
-    demo: secretKey === undefined && !production,
+    demo: demo && authMode !== 'passthrough',
     graphiql: bool('GRAPHIQL', true),
     scaleway: {
       apiUrl: url('SCW_API_URL', 'https://api.scaleway.com')!,
@@ -174,6 +201,27 @@ export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | und
       // The upstream's limit is unknown; URL length is the practical one (~40 bytes an id).
       resourceIdsPerCall: int('FINOPS_RESOURCE_IDS_PER_CALL', 50, 1, 200),
     },
+    retry: {
+      retries: int('UPSTREAM_RETRIES', 2, 0, 10),
+      baseDelayMs: int('UPSTREAM_RETRY_BASE_MS', 200, 1, 60_000),
+      maxDelayMs: int('UPSTREAM_RETRY_MAX_MS', 2_000, 1, 120_000),
+      retryAfterCapMs: int('UPSTREAM_RETRY_AFTER_CAP_MS', 10_000, 0, 600_000),
+    },
+    concurrency: {
+      scaleway: int('SCALEWAY_MAX_CONCURRENCY', 16, 1, 1000),
+      scalr: int('SCALR_MAX_CONCURRENCY', 8, 1, 1000),
+    },
+    limits: {
+      maxDepth: int('MAX_DEPTH', 12, 2, 100),
+      maxAliases: int('MAX_ALIASES', 30, 0, 1000),
+      maxTokens: int('MAX_TOKENS', 5_000, 100, 1_000_000),
+      maxTotalFirst: int('MAX_TOTAL_FIRST', 3_000, 1, 1_000_000),
+      maxBatch: int('MAX_BATCH', 10, 1, 100),
+      maxBodyBytes: int('MAX_BODY_BYTES', 1_048_576, 1_024, 100_000_000),
+      introspection: bool('INTROSPECTION', true),
+    },
+    auth: { mode: (authMode || 'none') as AuthMode, tokens },
+    scalrBaseUrl: scalrBase,
     timeouts: {
       connect: int('UPSTREAM_CONNECT_TIMEOUT_MS', 5_000, 1, 600_000),
       headers: int('UPSTREAM_HEADERS_TIMEOUT_MS', 15_000, 1, 600_000),

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
+import { type Caller, callerOf } from './auth.js';
 import type { UpstreamName } from './upstreams/errors.js';
 import type { ScalrClient } from './upstreams/scalr/client.js';
 import type { ScalrAccount, UsageQuery, UsageStatistic } from './upstreams/scalr/model.js';
@@ -41,13 +42,19 @@ export interface GraphSettings {
   scalrPageSize: number;
 }
 
-/** Long-lived services shared by every request. */
-export interface Services {
+/** The upstream clients one request uses. */
+export interface Clients {
   billing: ScalewayBillingClient;
   finops: ScalewayFinOpsClient;
   /** Absent when Scalr is not configured. */
   scalr?: ScalrClient;
+}
+
+/** Long-lived services shared by every request. */
+export interface Services {
   settings: GraphSettings;
+  /** The clients for a caller: the gateway's own, or (passthrough) ones with the caller's credentials. */
+  clientsFor(caller: Caller): Clients;
 }
 
 /** A page-number list: the query that selects it and a page of it. */
@@ -86,7 +93,7 @@ export function stableKey(value: unknown): string {
   );
 }
 
-export function createLoaders({ billing, finops, scalr, settings }: Services) {
+export function createLoaders({ billing, finops, scalr }: Clients, settings: GraphSettings) {
   return {
     usage: pageLoader<UsageQuery, UpstreamPage<UsageStatistic>>(
       (q, p) => requireScalr(scalr).listUsageStatistics(q, p.page, p.pageSize),
@@ -110,10 +117,9 @@ export function createLoaders({ billing, finops, scalr, settings }: Services) {
 export type Loaders = ReturnType<typeof createLoaders>;
 
 /** Per-request context. */
-export interface Context {
-  billing: ScalewayBillingClient;
-  finops: ScalewayFinOpsClient;
-  scalr?: ScalrClient;
+export interface Context extends Clients {
+  /** Who is asking, and what they may read. */
+  caller: Caller;
   settings: GraphSettings;
   loaders: Loaders;
   /** Where this gateway is reached, for URLs it hands out. */
@@ -157,11 +163,12 @@ function createSources(loaders: Loaders, settings: GraphSettings) {
 }
 
 export function createContext(services: Services, request: Request): Context {
-  const loaders = createLoaders(services);
+  const caller = callerOf(request);
+  const clients = services.clientsFor(caller);
+  const loaders = createLoaders(clients, services.settings);
   return {
-    billing: services.billing,
-    finops: services.finops,
-    scalr: services.scalr,
+    ...clients,
+    caller,
     settings: services.settings,
     loaders,
     sources: createSources(loaders, services.settings),

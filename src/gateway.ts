@@ -1,16 +1,22 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
+import { type AuthSettings, useAuth } from './auth.js';
 import { type Context, createContext, type Services } from './context.js';
 import { maskError } from './errors.js';
 import { examples } from './graphiql/examples.js';
-import { getSchema } from './schema/index.js';
 import { invoicePdfResponse } from './invoice-pdf.js';
+import { limitPlugins, type QueryLimits } from './limits.js';
+import { getSchema } from './schema/index.js';
 
 export interface GatewayOptions extends Services {
   /** Serve GraphiQL on GET /graphql from a browser. */
   graphiql?: boolean;
-  /** yoga's logging: false silences it (tests), a level filters it. Default `info`. */
-  logging?: boolean | 'debug' | 'info' | 'warn' | 'error';
+  /** yoga's logging: false silences it, a level filters it, a logger receives it. Default `info`. */
+  logging?: boolean | 'debug' | 'info' | 'warn' | 'error' | YogaLogger;
+  limits: QueryLimits;
+  auth: AuthSettings;
+  /** More yoga/envelop plugins, run after the gateway's own (embedding, observability). */
+  plugins?: Plugin[];
 }
 
 /** Invoice PDFs at `GET /invoices/{invoiceId}.pdf`, beside /graphql. */
@@ -26,7 +32,7 @@ function invoicePdfRoute(services: Services): Plugin {
 
 /** The gateway as a fetch handler: no environment, no listening (tests call `yoga.fetch`). */
 export function createGateway(options: GatewayOptions): YogaServerInstance<Record<string, never>, Context> {
-  const services: Services = { billing: options.billing, finops: options.finops, scalr: options.scalr, settings: options.settings };
+  const services: Services = { settings: options.settings, clientsFor: options.clientsFor };
   return createYoga<Record<string, never>, Context>({
     schema: getSchema(),
     context: ({ request }) => createContext(services, request),
@@ -36,6 +42,8 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
     renderGraphiQL,
     landingPage: false,
     logging: options.logging ?? 'info',
-    plugins: [invoicePdfRoute(services)],
+    batching: options.limits.maxBatch > 1 ? { limit: options.limits.maxBatch } : false,
+    // Authentication first: nothing else runs for an unknown caller.
+    plugins: [useAuth(options.auth), ...limitPlugins(options.limits), invoicePdfRoute(services), ...(options.plugins ?? [])],
   });
 }

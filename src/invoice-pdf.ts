@@ -1,5 +1,6 @@
 import type { FetchAPI } from 'graphql-yoga';
-import type { Services } from './context.js';
+import { createContext, type Services } from './context.js';
+import { invoiceAccess } from './schema/invoice.js';
 import { upstreamExtensions } from './errors.js';
 import { UpstreamError } from './upstreams/errors.js';
 
@@ -28,8 +29,13 @@ export async function invoicePdfResponse(services: Services, request: Request, i
     return problem(fetchAPI, 405, 'METHOD_NOT_ALLOWED', 'Use GET');
   }
   if (!UUID.test(invoiceId)) return problem(fetchAPI, 400, 'BAD_USER_INPUT', 'The invoice id must be a UUID');
+  const ctx = createContext(services, request);
   try {
-    const file = await services.billing.downloadInvoice(invoiceId);
+    // The same rules as the graph: an invoice of an organization the caller may not read is refused.
+    const access = await invoiceAccess(ctx, invoiceId);
+    if (access === 'not-found') return problem(fetchAPI, 404, 'NOT_FOUND', `Invoice ${invoiceId} not found`);
+    if (access === 'forbidden') return problem(fetchAPI, 403, 'FORBIDDEN', `This gateway token may not read invoice ${invoiceId}`);
+    const file = await ctx.billing.downloadInvoice(invoiceId);
     const iterator = (Symbol.asyncIterator in file.body ? file.body[Symbol.asyncIterator]() : file.body[Symbol.iterator]()) as
       | AsyncIterator<Uint8Array>
       | Iterator<Uint8Array>;

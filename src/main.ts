@@ -3,9 +3,7 @@ import { createServer } from 'node:http';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createGateway } from './gateway.js';
 import { Simulator } from './simulator/server.js';
-import { ScalewayBillingClient } from './upstreams/scaleway/client.js';
-import { ScalewayFinOpsClient } from './upstreams/scaleway/finops.js';
-import { ScalrClient } from './upstreams/scalr/client.js';
+import { clientFactory } from './clients.js';
 import { createAgent } from './upstreams/http.js';
 
 /** Process entry: config → (demo simulator) → clients → gateway → listen; SIGTERM closes cleanly. */
@@ -47,22 +45,25 @@ async function main(): Promise<void> {
     );
   }
 
-  const agent = createAgent(config.timeouts);
-  const billing = new ScalewayBillingClient({
-    apiUrl: scaleway.apiUrl,
-    secretKey: scaleway.secretKey!,
-    dispatcher: agent,
-    version: scaleway.billingApiVersion,
-  });
-  const finops = new ScalewayFinOpsClient({ apiUrl: scaleway.apiUrl, secretKey: scaleway.secretKey!, dispatcher: agent });
-  const scalrClient = scalr && new ScalrClient({ baseUrl: scalr.baseUrl, token: scalr.token, dispatcher: agent, preferProfile: scalr.preferProfile });
+  const agent = createAgent(config.timeouts, config.retry);
   const scalrServed = new Set([...(scalr?.accountIds ?? []), ...(scalr?.defaultAccountId ? [scalr.defaultAccountId] : [])]);
   const served = new Set([...organizationIds, ...(scaleway.defaultOrganizationId ? [scaleway.defaultOrganizationId] : [])]);
+  const passthrough = config.auth.mode === 'passthrough';
+  const clientsFor = clientFactory({
+    dispatcher: agent,
+    passthrough,
+    scaleway: { apiUrl: scaleway.apiUrl, secretKey: scaleway.secretKey, version: scaleway.billingApiVersion, maxConcurrency: config.concurrency.scaleway },
+    scalr:
+      scalr || passthrough
+        ? { baseUrl: scalr?.baseUrl ?? config.scalrBaseUrl, token: scalr?.token, preferProfile: scalr?.preferProfile, maxConcurrency: config.concurrency.scalr }
+        : undefined,
+  });
   const yoga = createGateway({
-    billing,
-    finops,
-    scalr: scalrClient,
+    clientsFor,
     graphiql: config.graphiql,
+    limits: config.limits,
+    // Demo mode serves simulated data: it runs open, and says so.
+    auth: config.demo ? { mode: 'none', tokens: [] } : config.auth,
     settings: {
       defaultOrganizationId: scaleway.defaultOrganizationId,
       organizationIds: served.size > 0 ? served : null,
@@ -81,6 +82,9 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   console.log(`billing-graph listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql (Scaleway Billing ${scaleway.billingApiVersion})`);
+  const auth = config.demo ? 'none' : config.auth.mode;
+  if (auth === 'none') console.warn(`Callers are not authenticated (GATEWAY_AUTH=none${config.demo ? ', demo mode' : ''}): anyone who reaches this port reads these bills.`);
+  else console.log(`Callers authenticate with ${auth === 'tokens' ? `gateway tokens (${config.auth.tokens.length})` : 'their own upstream credentials (passthrough)'}.`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -49,7 +49,12 @@ describe('loadConfig', () => {
   });
 
   it('refuses to start in production without credentials', () => {
-    expect(problems({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^SCW_SECRET_KEY is required when NODE_ENV=production/)]);
+    expect(problems({ NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^SCW_SECRET_KEY is required when NODE_ENV=production/),
+      expect.stringMatching(/^GATEWAY_AUTH must be set in production/),
+    ]);
+    // Passthrough callers bring their own keys: then the gateway needs none.
+    expect(problems({ NODE_ENV: 'production', GATEWAY_AUTH: 'passthrough' })).toEqual([]);
   });
 
   it('names every bad variable at once, and never echoes a secret', () => {

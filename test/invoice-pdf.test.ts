@@ -40,9 +40,9 @@ describe('GET /invoices/{id}.pdf', () => {
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="invoice-\d{4}-\d{2}-[0-9a-f]{8}\.pdf"$/);
     expect(body.subarray(0, 5).toString()).toBe('%PDF-');
     expect(body.toString('latin1')).toContain('%%EOF');
-    // One raw download (dl=1), no base64 detour.
-    expect(stack.sim.log).toHaveLength(1);
-    expect(Object.fromEntries(stack.sim.log[0]!.query)).toEqual({ file_type: 'pdf', dl: '1' });
+    // The invoice (its organization must be served), then one raw download (dl=1): no base64 detour.
+    expect(stack.sim.log.map((c) => c.path)).toEqual([`/billing/v2beta1/invoices/${invoiceId}`, `/billing/v2beta1/invoices/${invoiceId}/download`]);
+    expect(Object.fromEntries(stack.sim.log[1]!.query)).toEqual({ file_type: 'pdf', dl: '1' });
   });
 
   it('forwards the first bytes before the upstream has sent the last ones', async () => {
@@ -62,7 +62,7 @@ describe('GET /invoices/{id}.pdf', () => {
     const res = await request(`${base}/invoices/00000000-0000-4000-8000-000000000000.pdf`);
     expect(res.statusCode).toBe(404);
     expect(await res.body.json()).toEqual({
-      error: { code: 'UPSTREAM_NOT_FOUND', message: 'Invoice 00000000-0000-4000-8000-000000000000 not found', upstream: 'scaleway' },
+      error: { code: 'NOT_FOUND', message: 'Invoice 00000000-0000-4000-8000-000000000000 not found' },
     });
   });
 

@@ -2,7 +2,7 @@ import { builder } from '../builder.js';
 import type { Context, Scoped } from '../context.js';
 import { notFound } from '../errors.js';
 import type { Discount, DiscountFilterType, DiscountOrder } from '../upstreams/scaleway/model.js';
-import { isServed, OrganizationRef } from './organization.js';
+import { canRead, OrganizationRef } from './organization.js';
 import { offsetConnection } from './pagination.js';
 import { sortOrderValues } from './sort-order.js';
 
@@ -58,7 +58,7 @@ async function loadDiscounts(keys: readonly string[], ctx: Context): Promise<(Di
     keys.map(async (key) => {
       const [organizationId = '', discountId = ''] = key.split('/');
       const missing = notFound(`Discount ${discountId} not found`);
-      if (!isServed(ctx, organizationId)) return missing;
+      if (!canRead(ctx, organizationId)) return missing;
       try {
         const all = await offsetConnection(ctx.sources.discounts({ organizationId, orderBy: 'creation_date_desc' }), {}).all();
         return all.find((d) => d.id === discountId) ?? missing;

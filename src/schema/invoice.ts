@@ -4,7 +4,7 @@ import { badInput, notFound } from '../errors.js';
 import { UpstreamNotFoundError } from '../upstreams/errors.js';
 import type { Invoice, InvoiceOrder, InvoiceQuery, InvoiceType } from '../upstreams/scaleway/model.js';
 import { MoneyRef } from './money.js';
-import { isServed, OrganizationRef } from './organization.js';
+import { canRead, organizationAccess, OrganizationRef } from './organization.js';
 import { offsetConnection } from './pagination.js';
 import { sortOrderValues } from './sort-order.js';
 
@@ -45,7 +45,7 @@ async function loadInvoices(keys: readonly string[], ctx: Context): Promise<(Inv
     keys.map(async (key): Promise<InvoiceShape | Error> => {
       const { organizationId, invoiceId } = splitKey(key);
       const missing = notFound(`Invoice ${invoiceId} not found`);
-      if (!isServed(ctx, organizationId)) return missing;
+      if (!canRead(ctx, organizationId)) return missing;
       try {
         if (ctx.billing.version === 'v2beta1') {
           const invoice = await ctx.billing.getInvoice(invoiceId);
@@ -61,6 +61,32 @@ async function loadInvoices(keys: readonly string[], ctx: Context): Promise<(Inv
       }
     }),
   );
+}
+
+/**
+ * Whether the caller may read an invoice known only by its id (the PDF route): its organization
+ * must be served and readable. Free when nothing restricts; otherwise one get-invoice call
+ * (v2beta1), or a walk of the readable organizations' invoice lists (v2alpha1, which has none).
+ */
+export async function invoiceAccess(ctx: Context, invoiceId: string): Promise<'ok' | 'not-found' | 'forbidden'> {
+  const served = ctx.settings.organizationIds;
+  const allowed = ctx.caller.organizations;
+  if (served === null && allowed === null) return 'ok';
+  if (ctx.billing.version === 'v2beta1') {
+    try {
+      const invoice = await ctx.billing.getInvoice(invoiceId);
+      const access = invoice.organizationId ? organizationAccess(ctx, invoice.organizationId) : 'not-served';
+      return access === 'ok' ? 'ok' : access === 'forbidden' ? 'forbidden' : 'not-found';
+    } catch (error) {
+      if (error instanceof UpstreamNotFoundError) return 'not-found';
+      throw error;
+    }
+  }
+  const candidates = [...(allowed ?? served ?? [])].filter((id) => canRead(ctx, id));
+  const lists = await Promise.all(
+    candidates.map((organizationId) => offsetConnection(ctx.sources.invoices({ organizationId, orderBy: 'invoice_number_desc' }), {}).all()),
+  );
+  return lists.some((list) => list.some((i) => i.id === invoiceId)) ? 'ok' : 'not-found';
 }
 
 export const InvoiceRef = builder.loadableNode('Invoice', {

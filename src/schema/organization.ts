@@ -1,5 +1,6 @@
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
+import { forbidden } from '../auth.js';
 import { badInput, notFound } from '../errors.js';
 
 export interface OrganizationShape {
@@ -15,20 +16,31 @@ export function organizationFor(ctx: Context, id: string | null | undefined): Or
   if (!organizationId) {
     throw badInput('No organization id given and no default organization configured (SCW_DEFAULT_ORGANIZATION_ID)', 'id');
   }
-  if (!isServed(ctx, organizationId)) throw notFound(`Organization ${organizationId} is not served by this gateway`);
+  const access = organizationAccess(ctx, organizationId);
+  if (access === 'not-served') throw notFound(`Organization ${organizationId} is not served by this gateway`);
+  if (access === 'forbidden') throw forbidden(`This gateway token may not read organization ${organizationId}`);
   return { id: organizationId };
 }
 
-export function isServed(ctx: Context, organizationId: string): boolean {
-  const allowed = ctx.settings.organizationIds;
-  return allowed === null || allowed.has(organizationId.toLowerCase());
+/** Whether the gateway serves an organization and the caller may read it; decided without any call. */
+export function organizationAccess(ctx: Context, organizationId: string): 'ok' | 'not-served' | 'forbidden' {
+  const id = organizationId.toLowerCase();
+  const served = ctx.settings.organizationIds;
+  if (served !== null && !served.has(id)) return 'not-served';
+  const allowed = ctx.caller.organizations;
+  return allowed === null || allowed.has(id) ? 'ok' : 'forbidden';
+}
+
+/** Served and readable by this caller: lookups by id answer "not found" otherwise, disclosing nothing. */
+export function canRead(ctx: Context, organizationId: string): boolean {
+  return organizationAccess(ctx, organizationId) === 'ok';
 }
 
 export const OrganizationRef = builder.node(builder.objectRef<OrganizationShape>('Organization'), {
   description: 'A Scaleway organization: its invoices, consumption, discounts and FinOps charges.',
   id: { resolve: (o) => o.id },
   // An organization is known from configuration alone: no upstream call.
-  loadMany: (ids, ctx) => ids.map((id) => (isServed(ctx, id) ? { id: id.toLowerCase() } : null)),
+  loadMany: (ids, ctx) => ids.map((id) => (canRead(ctx, id) ? { id: id.toLowerCase() } : null)),
   fields: (t) => ({
     organizationId: t.field({ type: 'UUID', description: 'The Scaleway organization id.', resolve: (o) => o.id }),
   }),

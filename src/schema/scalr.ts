@@ -1,6 +1,7 @@
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { builder } from '../builder.js';
 import { type Context, requireScalr } from '../context.js';
+import { forbidden } from '../auth.js';
 import { badInput, notFound } from '../errors.js';
 import { UpstreamNotFoundError } from '../upstreams/errors.js';
 import type { ScalrBreakdown, UsageQuery, UsageStatistic } from '../upstreams/scalr/model.js';
@@ -27,10 +28,11 @@ async function scalrAccountFor(ctx: Context, id: string | null | undefined): Pro
   if (!accountId) throw badInput('No Scalr account id given and no default configured (SCALR_ACCOUNT_ID)', 'id');
   if (!accountIdPattern.test(accountId)) throw badInput('A Scalr account id looks like `acc-…`', 'id');
   const served = ctx.settings.scalrAccountIds;
-  if (served) {
-    if (!served.has(accountId)) throw notFound(`Scalr account ${accountId} is not served by this gateway`);
-    return { id: accountId };
+  if (served && !served.has(accountId)) throw notFound(`Scalr account ${accountId} is not served by this gateway`);
+  if (ctx.caller.scalrAccounts && !ctx.caller.scalrAccounts.has(accountId.toLowerCase())) {
+    throw forbidden(`This gateway token may not read Scalr account ${accountId}`);
   }
+  if (served) return { id: accountId };
   try {
     await ctx.loaders.scalrAccounts.load(accountId);
   } catch (error) {

@@ -1,9 +1,11 @@
-import { Agent, type Dispatcher, request } from 'undici';
+import { Agent, type Dispatcher, interceptors, request } from 'undici';
 import { parseJsonExact, type JsonValue } from '../lib/json.js';
 import {
+  errorClassForStatus,
   type UpstreamError,
   UpstreamBadResponseError,
   UpstreamTimeoutError,
+  UpstreamUnauthenticatedError,
   UpstreamUnavailableError,
   type UpstreamName,
 } from './errors.js';
@@ -15,18 +17,98 @@ export interface HttpTimeouts {
   body: number;
 }
 
+/** Retries of failed upstream GETs. */
+export interface RetryPolicy {
+  /** Retries after the first attempt; 0 disables retrying. */
+  retries: number;
+  /** First backoff, ms; doubles each retry, with jitter. */
+  baseDelayMs: number;
+  /** Longest backoff, ms. */
+  maxDelayMs: number;
+  /** Longest `Retry-After` waited for, ms; a longer one fails at once as rate limited. */
+  retryAfterCapMs: number;
+}
+
+// Worth another try: the upstream or a proxy was briefly unable (rate limit, overload, restart).
+const RETRY_STATUSES = [429, 500, 502, 503, 504];
+// A connection that died under the request; a timeout is not retried (it already took its time).
+const RETRY_ERRORS = ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_SOCKET'];
+
+/** `Retry-After` in ms (seconds or an HTTP date), or undefined. */
+function retryAfterMs(headers: Record<string, string | string[] | undefined> | undefined): number | undefined {
+  const value = headers?.['retry-after'];
+  if (typeof value !== 'string') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/**
+ * undici's retry interceptor, with our rule: idempotent GETs only, bounded, exponential backoff
+ * with jitter (so that many gateway replicas do not retry in step), `Retry-After` honoured up to
+ * a cap. Scaleway's 429s carry no `Retry-After` at all: backoff applies then.
+ */
+function retryInterceptor(policy: RetryPolicy): Dispatcher.DispatcherComposeInterceptor {
+  return interceptors.retry({
+    maxRetries: policy.retries,
+    statusCodes: RETRY_STATUSES,
+    errorCodes: RETRY_ERRORS,
+    methods: ['GET'],
+    retry(err, { state, opts }, cb) {
+      const { statusCode, code, headers } = err as Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[] | undefined> };
+      const retryable =
+        opts.method === 'GET' &&
+        (code === undefined || code === 'UND_ERR_REQ_RETRY' || RETRY_ERRORS.includes(code)) &&
+        (statusCode === undefined || RETRY_STATUSES.includes(statusCode)) &&
+        state.counter <= policy.retries;
+      const after = retryAfterMs(headers);
+      if (!retryable || (after !== undefined && after > policy.retryAfterCapMs)) return cb(err);
+      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (state.counter - 1));
+      setTimeout(() => cb(null), after ?? backoff * (0.5 + Math.random() / 2));
+    },
+  });
+}
+
 /**
  * The one connection pool for all upstreams. Keep-alive matters: a connection page of 500 rows is
  * 5 concurrent calls, and a TLS handshake per call would dominate the gateway's latency.
  */
-export function createAgent(timeouts: HttpTimeouts, connectionsPerOrigin = 32): Agent {
-  return new Agent({
+export function createAgent(timeouts: HttpTimeouts, retry?: RetryPolicy, connectionsPerOrigin = 64): Dispatcher {
+  const agent = new Agent({
     connections: connectionsPerOrigin,
     keepAliveTimeout: 30_000,
     headersTimeout: timeouts.headers,
     bodyTimeout: timeouts.body,
     connect: { timeout: timeouts.connect },
   });
+  return retry && retry.retries > 0 ? agent.compose(retryInterceptor(retry)) : agent;
+}
+
+/**
+ * At most `max` calls in flight to one upstream; the others wait their turn. One large query
+ * (500 rows of 5 organizations, say) must not flood Scaleway or Scalr.
+ */
+export class Limiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(readonly max: number) {}
+
+  /** Resolves when a slot is free, with the function that frees it (call it once). */
+  async acquire(): Promise<() => void> {
+    if (this.active < this.max) this.active++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      // The slot passes straight to the next waiter: `active` stays the same.
+      if (next) next();
+      else this.active--;
+    };
+  }
 }
 
 /** Query parameters; arrays are sent as repeated keys, undefined is omitted. */
@@ -45,6 +127,12 @@ export interface UpstreamHttpOptions {
   /** Sent on every call (auth, Accept). */
   headers: Record<string, string>;
   dispatcher: Dispatcher;
+  /** Caps calls in flight to this upstream (shared by its clients). */
+  limiter?: Limiter;
+  /** Secrets this upstream must never see echoed back to callers (they are cut from its error messages). */
+  secrets?: string[];
+  /** Set when there are no credentials to send: every call fails as unauthenticated, without being made. */
+  missingCredentials?: string;
   /** Turns a non-2xx answer into the upstream's typed error. */
   parseError: (status: number, headers: UpstreamResponse['headers'], text: string) => UpstreamError;
 }
@@ -64,9 +152,14 @@ export function buildQuery(query: Query): string {
 export class UpstreamHttp {
   constructor(private readonly options: UpstreamHttpOptions) {}
 
-  /** A 2xx response whose body the caller must consume; any other status is thrown as a typed error. */
+  /**
+   * A 2xx response whose body the caller must consume (its concurrency slot is held until the body
+   * ends); any other status is thrown as a typed error.
+   */
   async get(path: string, query: Query = {}, headers: Record<string, string> = {}): Promise<UpstreamResponse> {
-    const { upstream, baseUrl, dispatcher } = this.options;
+    const { upstream, baseUrl, dispatcher, missingCredentials } = this.options;
+    if (missingCredentials) throw new UpstreamUnauthenticatedError(missingCredentials, { upstream });
+    const release = (await this.options.limiter?.acquire()) ?? (() => {});
     let res: Dispatcher.ResponseData;
     try {
       res = await request(baseUrl + path + buildQuery(query), {
@@ -75,13 +168,24 @@ export class UpstreamHttp {
         headers: { ...this.options.headers, ...headers },
       });
     } catch (error) {
-      throw transportError(upstream, error);
+      release();
+      throw this.redacted(transportError(upstream, error));
     }
+    res.body.once('close', release);
+    res.body.once('error', release);
     if (res.statusCode >= 200 && res.statusCode < 300) {
       return { status: res.statusCode, headers: res.headers, body: res.body };
     }
-    const text = await readText(upstream, res.body);
-    throw this.options.parseError(res.statusCode, res.headers, text);
+    const text = await readText(upstream, res.body).finally(release);
+    throw this.redacted(this.options.parseError(res.statusCode, res.headers, text));
+  }
+
+  /** An upstream could echo a credential in its error text: never pass one on. */
+  private redacted(error: UpstreamError): UpstreamError {
+    for (const secret of this.options.secrets ?? []) {
+      if (secret && error.message.includes(secret)) error.message = error.message.split(secret).join('[redacted]');
+    }
+    return error;
   }
 
   /**
@@ -121,6 +225,19 @@ async function readText(upstream: UpstreamName, body: UpstreamResponse['body']):
 /** Maps undici's transport failures (by their stable `code`) to typed errors. */
 export function transportError(upstream: UpstreamName, error: unknown): UpstreamError {
   const code = (error as { code?: string } | null)?.code ?? '';
+  if (code === 'UND_ERR_REQ_RETRY') {
+    // Retries ran out (or `Retry-After` was beyond the cap): the last status decides.
+    const { statusCode, headers } = error as { statusCode: number; headers?: Record<string, string | string[] | undefined> };
+    const after = retryAfterMs(headers);
+    const ErrorClass = errorClassForStatus(statusCode);
+    const name = upstream === 'scaleway' ? 'Scaleway' : 'Scalr';
+    return new ErrorClass(`${name}: HTTP ${statusCode}, still after retrying`, {
+      upstream,
+      status: statusCode,
+      retryAfter: after === undefined ? undefined : Math.ceil(after / 1000),
+      cause: error,
+    });
+  }
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new UpstreamTimeoutError(`${upstream} did not answer in time`, { upstream, cause: error });
   }

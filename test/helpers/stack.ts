@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { Agent } from 'undici';
+import type { AuthSettings } from '../../src/auth.js';
+import { clientFactory } from '../../src/clients.js';
 import { createGateway } from '../../src/gateway.js';
+import type { QueryLimits } from '../../src/limits.js';
 import { Simulator } from '../../src/simulator/server.js';
-import { type BillingApiVersion, ScalewayBillingClient } from '../../src/upstreams/scaleway/client.js';
-import { ScalewayFinOpsClient } from '../../src/upstreams/scaleway/finops.js';
-import { ScalrClient } from '../../src/upstreams/scalr/client.js';
+import type { BillingApiVersion } from '../../src/upstreams/scaleway/client.js';
+import { createAgent, type RetryPolicy } from '../../src/upstreams/http.js';
+import { SCALR_TOKEN, SECRET } from './secrets.js';
+import { recordResponses, transcriptLogger } from './transcript.js';
 
-export const SECRET = '6b3c1d2e-0000-4000-8000-5ec2e7000001';
-export const SCALR_TOKEN = 'scalr-token-5ec2e7-0000000000000001';
+export { SCALR_TOKEN, SECRET } from './secrets.js';
 
 export interface GraphQLResult<T = any> {
   data?: T;
@@ -30,23 +32,45 @@ export interface StackOptions {
   /** Scalr accounts served; null: any, checked upstream. Default: the simulator's. */
   scalrAccounts?: string[] | null;
   preferProfile?: string;
+  auth?: AuthSettings;
+  limits?: Partial<QueryLimits>;
+  retry?: RetryPolicy;
+  /** Calls in flight per upstream. */
+  concurrency?: number;
 }
+
+/** Limits as in production defaults, so that every test runs under them. */
+export const TEST_LIMITS: QueryLimits = {
+  maxDepth: 12,
+  maxAliases: 30,
+  maxTokens: 5000,
+  maxTotalFirst: 3000,
+  maxBatch: 10,
+  maxBodyBytes: 1_048_576,
+  introspection: true,
+};
 
 export async function startStack(options: StackOptions = {}) {
   const now = options.now ?? new Date();
   const sim = new Simulator({ scalewaySecretKey: SECRET, scalrToken: SCALR_TOKEN, now });
   const url = await sim.listen();
-  const agent = new Agent({ connections: 64 });
-  const billing = new ScalewayBillingClient({ apiUrl: url, secretKey: SECRET, dispatcher: agent, version: options.version ?? 'v2beta1', now: () => now });
+  // No retries unless a test asks: a fault injected once must surface once.
+  const agent = createAgent({ connect: 5_000, headers: 15_000, body: 30_000 }, options.retry);
   const orgs = sim.data.organizations.map((o) => o.id);
-  const finops = new ScalewayFinOpsClient({ apiUrl: url, secretKey: SECRET, dispatcher: agent });
-  const scalr = new ScalrClient({ baseUrl: `${url}/api/iacp/v3`, token: SCALR_TOKEN, dispatcher: agent, preferProfile: 'preferProfile' in options ? options.preferProfile : 'preview' });
   const accounts = sim.data.scalrAccounts.map((a) => a.id);
+  const auth = options.auth ?? { mode: 'none', tokens: [] };
+  const clientsFor = clientFactory({
+    dispatcher: agent,
+    passthrough: auth.mode === 'passthrough',
+    scaleway: { apiUrl: url, secretKey: SECRET, version: options.version ?? 'v2beta1', maxConcurrency: options.concurrency ?? 1000, now: () => now },
+    scalr: { baseUrl: `${url}/api/iacp/v3`, token: SCALR_TOKEN, preferProfile: 'preferProfile' in options ? options.preferProfile : 'preview', maxConcurrency: options.concurrency ?? 1000 },
+  });
   const yoga = createGateway({
-    billing,
-    finops,
-    scalr,
-    logging: false,
+    clientsFor,
+    logging: transcriptLogger,
+    plugins: [recordResponses],
+    limits: { ...TEST_LIMITS, ...options.limits },
+    auth,
     settings: {
       defaultOrganizationId: orgs[0],
       organizationIds: options.organizations === null ? null : new Set(options.organizations ?? orgs),
@@ -58,11 +82,12 @@ export async function startStack(options: StackOptions = {}) {
       scalrPageSize: options.scalrPageSize ?? 20,
     },
   });
-  const query = async <T = any>(text: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> => {
+  const query = async <T = any>(text: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphQLResult<T>> => {
+    const body = JSON.stringify({ query: text, variables });
     const res = await yoga.fetch('http://gateway.test/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ query: text, variables }),
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers },
+      body,
     });
     return (await res.json()) as GraphQLResult<T>;
   };
@@ -72,7 +97,6 @@ export async function startStack(options: StackOptions = {}) {
     query,
     orgs,
     accounts,
-    billing,
     async close() {
       await agent.close();
       await sim.close();

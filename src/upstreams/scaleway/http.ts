@@ -1,23 +1,29 @@
 import type { Dispatcher } from 'undici';
 import type { JsonValue } from '../../lib/json.js';
-import { UpstreamHttp } from '../http.js';
+import { type Limiter, UpstreamHttp } from '../http.js';
 import { parseWire } from '../wire-reader.js';
 import { scalewayError } from './unmarshal.js';
 
 export interface ScalewayConnection {
   /** Base URL without trailing slash, e.g. `https://api.scaleway.com`. */
   apiUrl: string;
+  /** Empty: no key (a passthrough caller sent none); calls then fail as unauthenticated without being made. */
   secretKey: string;
   dispatcher: Dispatcher;
+  /** Shared by every Scaleway client: caps Scaleway calls in flight. */
+  limiter?: Limiter;
 }
 
 /** HTTP for any Scaleway API: `X-Auth-Token`, JSON, Scaleway's error bodies. */
-export function scalewayHttp({ apiUrl, secretKey, dispatcher }: ScalewayConnection): UpstreamHttp {
+export function scalewayHttp({ apiUrl, secretKey, dispatcher, limiter }: ScalewayConnection): UpstreamHttp {
   return new UpstreamHttp({
     upstream: 'scaleway',
     baseUrl: apiUrl,
     headers: { 'x-auth-token': secretKey, accept: 'application/json' },
     dispatcher,
+    limiter,
+    secrets: [secretKey],
+    missingCredentials: secretKey ? undefined : 'No Scaleway secret key: send one as X-Auth-Token',
     parseError: scalewayError,
   });
 }

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { UpstreamBadRequestError, UpstreamBadResponseError } from '../errors.js';
-import { UpstreamHttp, type Query } from '../http.js';
+import { type Limiter, UpstreamHttp, type Query } from '../http.js';
 import { parseWire } from '../wire-reader.js';
 import type { ScalrAccount, UsageQuery, UsageStatistic } from './model.js';
 import { account, type JsonApiPage, scalrError, usagePage } from './unmarshal.js';
@@ -12,6 +12,8 @@ export interface ScalrOptions {
   dispatcher: Dispatcher;
   /** `Prefer: profile=<this>`; undefined sends no Prefer header. */
   preferProfile?: string;
+  /** Caps Scalr calls in flight. */
+  limiter?: Limiter;
 }
 
 /**
@@ -40,6 +42,9 @@ export class ScalrClient {
         ...(options.preferProfile ? { prefer: `profile=${options.preferProfile}` } : {}),
       },
       dispatcher: options.dispatcher,
+      limiter: options.limiter,
+      secrets: [options.token],
+      missingCredentials: options.token ? undefined : 'No Scalr token: send one as X-Scalr-Token',
       parseError: scalrError,
     });
   }
