@@ -3,6 +3,10 @@ import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { Decimal } from 'decimal.js';
 import type { Context } from './context.js';
+import { badInput } from './errors.js';
+
+/** Most ids one `nodes` call takes. */
+export const MAX_NODES = 100;
 
 /** The schema builder and its plugins; types are defined in src/schema/. */
 export const builder = new SchemaBuilder<{
@@ -29,8 +33,13 @@ export const builder = new SchemaBuilder<{
       args: { id: { description: 'A global id, as returned by an `id` field.' } },
     },
     nodesQueryOptions: {
-      description: 'Fetches several objects by global id; lookups of one type are batched.',
+      description: `Fetches several objects by global id (at most ${MAX_NODES}); lookups of one type are batched.`,
       args: { ids: { description: 'Global ids, as returned by `id` fields; unknown ones resolve to null.' } },
+      resolve: (_root, args, _ctx, _info, resolveNodes) => {
+        // Each id can cost an upstream call: a list of thousands is refused before any.
+        if (args.ids.length > MAX_NODES) throw badInput(`\`nodes\` takes at most ${MAX_NODES} ids`, 'ids');
+        return resolveNodes(args.ids);
+      },
     },
     nodeTypeOptions: { description: 'An object with a global id, refetchable through `node(id:)`.' },
     pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list (Relay).' },

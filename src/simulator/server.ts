@@ -173,11 +173,13 @@ export class Simulator {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const sim: SimRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers };
     const fault = this.takeFault(url.pathname, url.searchParams);
+    // Logged on arrival (its status once answered): a call still waiting counts too.
+    const entry: LoggedCall = { method: sim.method, path: sim.path, query: sim.query, status: 0, headers: sim.headers };
+    this.log.push(entry);
     const latency = this.latencyMs + (fault?.latencyMs ?? 0);
     if (latency > 0) await sleep(latency);
     let out: SimResponse;
     if (fault?.drop) {
-      this.log.push({ method: sim.method, path: sim.path, query: sim.query, status: 0, headers: sim.headers });
       req.socket.destroy();
       return;
     } else if (fault?.malformed) {
@@ -187,7 +189,7 @@ export class Simulator {
     } else {
       out = this.route(sim);
     }
-    this.log.push({ method: sim.method, path: sim.path, query: sim.query, status: out.status, headers: sim.headers });
+    entry.status = out.status;
     res.writeHead(out.status, out.headers);
     const body = out.body ?? '';
     if (fault?.slowBodyMs && body.length > 1) {

@@ -5,7 +5,7 @@ import { createGateway } from '../../src/gateway.js';
 import type { QueryLimits } from '../../src/limits.js';
 import { Simulator } from '../../src/simulator/server.js';
 import type { BillingApiVersion } from '../../src/upstreams/scaleway/client.js';
-import { createAgent, type RetryPolicy } from '../../src/upstreams/http.js';
+import { createAgent, type HttpTimeouts, type RetryPolicy } from '../../src/upstreams/http.js';
 import { SCALR_TOKEN, SECRET } from './secrets.js';
 import { recordResponses, transcriptLogger } from './transcript.js';
 
@@ -37,6 +37,9 @@ export interface StackOptions {
   retry?: RetryPolicy;
   /** Calls in flight per upstream. */
   concurrency?: number;
+  timeouts?: HttpTimeouts;
+  /** Latency the simulator adds to every call, ms. */
+  latencyMs?: number;
 }
 
 /** Limits as in production defaults, so that every test runs under them. */
@@ -52,10 +55,10 @@ export const TEST_LIMITS: QueryLimits = {
 
 export async function startStack(options: StackOptions = {}) {
   const now = options.now ?? new Date();
-  const sim = new Simulator({ scalewaySecretKey: SECRET, scalrToken: SCALR_TOKEN, now });
+  const sim = new Simulator({ scalewaySecretKey: SECRET, scalrToken: SCALR_TOKEN, now, latencyMs: options.latencyMs });
   const url = await sim.listen();
   // No retries unless a test asks: a fault injected once must surface once.
-  const agent = createAgent({ connect: 5_000, headers: 15_000, body: 30_000 }, options.retry);
+  const agent = createAgent(options.timeouts ?? { connect: 5_000, headers: 15_000, body: 30_000 }, options.retry);
   const orgs = sim.data.organizations.map((o) => o.id);
   const accounts = sim.data.scalrAccounts.map((a) => a.id);
   const auth = options.auth ?? { mode: 'none', tokens: [] };
