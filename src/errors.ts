@@ -43,6 +43,11 @@ export function maskError(error: unknown, message: string): Error {
   if (original instanceof UnsupportedQueryError) {
     return createGraphQLError(original.message, { ...where, extensions: { code: 'BAD_USER_INPUT', argument: original.argument } });
   }
-  if (original instanceof GraphQLError) return located ?? original;
+  if (original instanceof GraphQLError) {
+    if (original.extensions?.code) return located ?? original;
+    // Ours all carry a code; a GraphQL error without one comes from decoding the caller's input
+    // (a malformed global id, an id of an unknown type).
+    return createGraphQLError(original.message, { ...where, extensions: { ...original.extensions, code: 'BAD_USER_INPUT' } });
+  }
   return createGraphQLError(message, { ...where, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }

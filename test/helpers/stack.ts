@@ -40,6 +40,7 @@ export interface StackOptions {
   timeouts?: HttpTimeouts;
   /** Latency the simulator adds to every call, ms. */
   latencyMs?: number;
+  graphiql?: boolean;
 }
 
 /** Limits as in production defaults, so that every test runs under them. */
@@ -71,6 +72,7 @@ export async function startStack(options: StackOptions = {}) {
   const yoga = createGateway({
     clientsFor,
     logging: transcriptLogger,
+    graphiql: options.graphiql,
     plugins: [recordResponses],
     limits: { ...TEST_LIMITS, ...options.limits },
     auth,
