@@ -32,7 +32,7 @@ async function raw(target: typeof stack, path: string, headers: Record<string, s
 
 describe('gateway tokens', () => {
   it('refuses a request without a token, or with an unknown one, before anything runs', async () => {
-    for (const headers of [{}, { authorization: 'Bearer not-a-token' }, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }]) {
+    for (const headers of [{}, { authorization: 'Bearer not-a-token' }, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }] as Record<string, string>[]) {
       const res = await raw(stack, '/graphql', headers, JSON.stringify({ query: '{ organization { invoices { totalCount } } }' }));
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);

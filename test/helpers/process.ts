@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { record } from './transcript.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -18,6 +19,7 @@ export function startGateway(env: Record<string, string> = {}): { child: ChildPr
   let text = '';
   child.stdout!.on('data', (d) => (text += d));
   child.stderr!.on('data', (d) => (text += d));
+  child.on('exit', () => record('process output', text));
   return { child, output: () => text };
 }
 

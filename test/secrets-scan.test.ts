@@ -1,0 +1,30 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SECRETS } from './helpers/secrets.js';
+import { transcriptDir } from './helpers/transcript.js';
+
+/**
+ * Runs after every other test file (its own vitest project, a later group): every log line,
+ * response body and process output the gateway produced in the whole suite is searched for every
+ * configured secret (Scaleway and Scalr credentials, gateway tokens, passthrough keys).
+ */
+describe('secrets', () => {
+  const files = readdirSync(transcriptDir);
+  const texts = files.map((file) => ({ file, text: readFileSync(`${transcriptDir}${file}`, 'utf8') }));
+  const lines = texts.reduce((n, t) => n + t.text.split('\n').length, 0);
+  const bodies = texts.reduce((n, t) => n + t.text.split('\n--- response').length - 1, 0);
+
+  it('has a transcript of the whole suite to search', () => {
+    expect(lines).toBeGreaterThan(1000);
+    expect(bodies).toBeGreaterThan(100);
+    expect(texts.some((t) => t.text.includes('--- log error'))).toBe(true);
+    expect(texts.some((t) => t.text.includes('--- process output'))).toBe(true);
+  });
+
+  it('never shows a configured secret in a log line, response body or process output', () => {
+    // Secrets are named by index in the failure: printing one would be the leak.
+    const leaks = texts.flatMap(({ file, text }) => SECRETS.flatMap((secret, i) => (text.includes(secret) ? [`${file}: secret #${i}`] : [])));
+    expect(leaks).toEqual([]);
+    console.log(`secrets scan: ${lines} lines, ${bodies} response bodies, ${files.length} transcript files: no secret found`);
+  });
+});
