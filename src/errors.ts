@@ -49,5 +49,10 @@ export function maskError(error: unknown, message: string): Error {
     // (a malformed global id, an id of an unknown type).
     return createGraphQLError(original.message, { ...where, extensions: { ...original.extensions, code: 'BAD_USER_INPUT' } });
   }
+  if (original instanceof SyntaxError) {
+    // Upstream JSON never gets here (it becomes UPSTREAM_BAD_RESPONSE at the boundary): this is the
+    // caller's, such as `variables` in a GET query string that are not JSON.
+    return createGraphQLError('The request holds malformed JSON', { ...where, extensions: { code: 'BAD_REQUEST' } });
+  }
   return createGraphQLError(message, { ...where, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }

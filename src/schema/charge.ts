@@ -188,7 +188,7 @@ builder.objectField(OrganizationRef, 'charges', (t) =>
         const first = forwardCount(args);
         const query = chargeQuery(org.id, args.filter);
         const source = chargeSource(ctx, query);
-        if (args.after) {
+        if (args.after != null) {
           const start = decodeTokenCursor(source.name, source.filter, args.after, source.streams);
           return tokenConnection(source, () => readTokenWindow(source, start, first), true);
         }

@@ -94,8 +94,9 @@ export function offsetConnection<T, P extends UpstreamPage<T>>(source: OffsetSou
   let first = count(args.first, 'first');
   const last = count(args.last, 'last');
   if (first !== undefined && last !== undefined) throw badInput('Pass `first` or `last`, not both', 'last');
-  const after = args.after ? decodeOffsetCursor(source.name, source.filter, args.after, 'after') : undefined;
-  const before = args.before ? decodeOffsetCursor(source.name, source.filter, args.before, 'before') : undefined;
+  // An empty string is not a cursor either: only null or absent means "from the start".
+  const after = args.after != null ? decodeOffsetCursor(source.name, source.filter, args.after, 'after') : undefined;
+  const before = args.before != null ? decodeOffsetCursor(source.name, source.filter, args.before, 'before') : undefined;
   if (first === undefined && last === undefined) first = DEFAULT_PAGE;
 
   // The window [start, end) as far as it is known without the total; end undefined = "to the end".
