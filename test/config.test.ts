@@ -76,6 +76,39 @@ describe('loadConfig', () => {
   });
 });
 
+describe('limits and authentication', () => {
+  it('defaults every limit, and reads each knob', () => {
+    expect(loadConfig({ SCW_SECRET_KEY: KEY }).limits).toEqual({
+      maxDepth: 12,
+      maxAliases: 30,
+      maxTokens: 5000,
+      maxTotalFirst: 3000,
+      maxBatch: 10,
+      maxBodyBytes: 1_048_576,
+      introspection: true,
+    });
+    const config = loadConfig({ SCW_SECRET_KEY: KEY, MAX_DEPTH: '8', MAX_TOTAL_FIRST: '1000', INTROSPECTION: 'false', UPSTREAM_RETRIES: '0', SCALEWAY_MAX_CONCURRENCY: '4' });
+    expect(config.limits).toMatchObject({ maxDepth: 8, maxTotalFirst: 1000, introspection: false });
+    expect(config.retry.retries).toBe(0);
+    expect(config.concurrency.scaleway).toBe(4);
+  });
+
+  it('takes gateway tokens as hashes only, and requires a choice in production', () => {
+    const hash = 'a'.repeat(64);
+    const tokens = JSON.stringify([{ name: 'finance', sha256: hash, organizations: ['11111111-2222-4333-8444-555555555555'], scalrAccounts: '*' }]);
+    expect(loadConfig({ SCW_SECRET_KEY: KEY, GATEWAY_TOKENS: tokens }).auth).toEqual({
+      mode: 'tokens',
+      tokens: [{ name: 'finance', sha256: hash, organizations: ['11111111-2222-4333-8444-555555555555'], scalrAccounts: '*' }],
+    });
+    expect(problems({ SCW_SECRET_KEY: KEY, GATEWAY_TOKENS: '[{"name":"x","sha256":"plain-token"}]' })).toEqual([expect.stringMatching(/^GATEWAY_TOKENS entry 0: sha256 must be/)]);
+    expect(problems({ SCW_SECRET_KEY: KEY, GATEWAY_TOKENS: 'nope' })).toEqual([expect.stringMatching(/^GATEWAY_TOKENS is not valid JSON/)]);
+    expect(problems({ SCW_SECRET_KEY: KEY, GATEWAY_AUTH: 'tokens' })).toEqual([expect.stringMatching(/needs GATEWAY_TOKENS/)]);
+    expect(problems({ SCW_SECRET_KEY: KEY, NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^GATEWAY_AUTH must be set in production/)]);
+    expect(loadConfig({ SCW_SECRET_KEY: KEY, NODE_ENV: 'production', GATEWAY_AUTH: 'none' }).auth.mode).toBe('none');
+    expect(loadConfig({ SCW_SECRET_KEY: KEY }).auth.mode).toBe('none');
+  });
+});
+
 describe('Scalr configuration', () => {
   it('is off without a token', () => {
     expect(loadConfig({ SCW_SECRET_KEY: KEY }).scalr).toBeUndefined();
