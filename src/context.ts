@@ -4,7 +4,7 @@ import { type Caller, callerOf } from './auth.js';
 import type { UpstreamName } from './upstreams/errors.js';
 import type { ScalrClient } from './upstreams/scalr/client.js';
 import type { ScalrAccount, UsageQuery, UsageStatistic } from './upstreams/scalr/model.js';
-import type { OffsetSource, UpstreamPage } from './schema/pagination.js';
+import type { OffsetSource, TotalHints, UpstreamPage } from './schema/pagination.js';
 import { BILLING_MAX_PAGE_SIZE, type ScalewayBillingClient } from './upstreams/scaleway/client.js';
 import type { ScalewayFinOpsClient } from './upstreams/scaleway/finops.js';
 import type {
@@ -40,6 +40,8 @@ export interface GraphSettings {
   scalrAccountIds: ReadonlySet<string> | null;
   /** `page[size]` of Scalr lists. */
   scalrPageSize: number;
+  /** List totals seen earlier in this process, so that windows fetch all their pages at once. */
+  totalHints?: TotalHints;
 }
 
 /** The upstream clients one request uses. */
@@ -153,6 +155,7 @@ function createSources(loaders: Loaders, settings: GraphSettings) {
       upstream,
       pageSize,
       fetchPage: (page) => loader.load({ query, page }),
+      hints: settings.totalHints,
     });
   return {
     invoices: scoped(source<InvoiceQuery, Invoice, UpstreamPage<Invoice>>('Organization.invoices', loaders.invoices)),

@@ -4,6 +4,7 @@ import { type Config, ConfigError, loadConfig } from './config.js';
 import { createGateway } from './gateway.js';
 import { Simulator } from './simulator/server.js';
 import { clientFactory } from './clients.js';
+import { TotalHints } from './schema/pagination.js';
 import { createAgent } from './upstreams/http.js';
 
 /** Process entry: config → (demo simulator) → clients → gateway → listen; SIGTERM closes cleanly. */
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
       defaultScalrAccountId: scalr?.defaultAccountId,
       scalrAccountIds: scalrServed.size > 0 ? scalrServed : null,
       scalrPageSize: scalr?.pageSize ?? 100,
+      totalHints: new TotalHints(),
     },
   });
 

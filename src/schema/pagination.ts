@@ -47,6 +47,34 @@ export interface UpstreamPage<T> {
   totalCount: number;
 }
 
+/**
+ * Totals of lists seen recently in this process. With one, a window fires every page it needs at
+ * once instead of reading its first page alone to learn the total. A hint only plans calls: the
+ * rows and the total served always come from the pages read, and a stale hint costs at most a
+ * wasted or a late call.
+ */
+export class TotalHints {
+  private readonly totals = new Map<string, { total: number; at: number }>();
+
+  constructor(
+    private readonly ttlMs = 5 * 60_000,
+    private readonly max = 10_000,
+  ) {}
+
+  get(key: string): number | undefined {
+    const hint = this.totals.get(key);
+    if (!hint || Date.now() - hint.at > this.ttlMs) return undefined;
+    return hint.total;
+  }
+
+  set(key: string, total: number): void {
+    this.totals.delete(key);
+    // A Map keeps insertion order: the first key is the least recently set.
+    if (this.totals.size >= this.max) this.totals.delete(this.totals.keys().next().value!);
+    this.totals.set(key, { total, at: Date.now() });
+  }
+}
+
 export interface OffsetSource<T, P extends UpstreamPage<T> = UpstreamPage<T>> {
   /** Names the connection in cursors, e.g. `Organization.invoices`. */
   name: string;
@@ -57,6 +85,8 @@ export interface OffsetSource<T, P extends UpstreamPage<T> = UpstreamPage<T>> {
   pageSize: number;
   /** Fetches 1-based page `page`; expected to be de-duplicated per request (DataLoader). */
   fetchPage(page: number): Promise<P>;
+  /** Totals seen earlier, to fetch a window's pages all at once. */
+  hints?: TotalHints;
 }
 
 function signature(name: string, filter: unknown, position: number | string): string {
@@ -108,14 +138,41 @@ export function offsetConnection<T, P extends UpstreamPage<T>>(source: OffsetSou
   const fromEnd = last !== undefined && end === undefined;
 
   const size = source.pageSize;
+  const hintKey = `${source.name}\n${JSON.stringify(source.filter)}`;
+  const hinted = source.hints?.get(hintKey);
   const fetched = new Map<number, Promise<P>>();
   const fetchPage = (page: number) => {
     let promise = fetched.get(page);
-    if (!promise) fetched.set(page, (promise = source.fetchPage(page)));
+    if (!promise) {
+      fetched.set(page, (promise = source.fetchPage(page)));
+      promise.then(
+        (p) => source.hints?.set(hintKey, p.totalCount),
+        () => {},
+      );
+    }
     return promise;
   };
   const pageOf = (offset: number) => Math.floor(offset / size) + 1;
-  const firstPage = () => fetchPage(fromEnd ? 1 : pageOf(start));
+  /** The window [from, to) for a total. */
+  const windowFor = (totalCount: number) => {
+    const to = Math.min(end ?? totalCount, totalCount);
+    return { from: Math.min(fromEnd ? Math.max(start, to - last!) : start, to), to };
+  };
+  /** With a hint, every page of the hinted window is asked for now, concurrently (the reads below reuse them). */
+  const prefetch = (from: number, to: number) => {
+    for (let p = pageOf(from); p <= pageOf(to - 1); p++) void fetchPage(p).catch(() => {});
+  };
+  const firstPage = () => {
+    if (hinted !== undefined) {
+      const w = windowFor(hinted);
+      if (w.to > w.from) {
+        prefetch(w.from, w.to);
+        return fetchPage(pageOf(w.from));
+      }
+      return fetchPage(pageOf(Math.min(start, Math.max(0, hinted - 1))));
+    }
+    return fetchPage(fromEnd ? 1 : pageOf(start));
+  };
   const total = async () => (await firstPage()).totalCount;
 
   const read = async (from: number, to: number, totalCount: number): Promise<T[]> => {
@@ -154,8 +211,7 @@ export function offsetConnection<T, P extends UpstreamPage<T>>(source: OffsetSou
         return { from: at, to: at, rows: [], totalCount };
       }
       const totalCount = await total();
-      const to = Math.min(end ?? totalCount, totalCount);
-      const from = Math.min(fromEnd ? Math.max(start, to - last!) : start, to);
+      const { from, to } = windowFor(totalCount);
       return { from, to, rows: await read(from, to, totalCount), totalCount };
     })());
 
@@ -178,6 +234,7 @@ export function offsetConnection<T, P extends UpstreamPage<T>>(source: OffsetSou
     },
     anchor: firstPage,
     async all() {
+      if (hinted !== undefined && hinted > 0) prefetch(0, hinted);
       const totalCount = await total();
       return read(0, totalCount, totalCount);
     },

@@ -3,6 +3,7 @@ import type { AuthSettings } from '../../src/auth.js';
 import { clientFactory } from '../../src/clients.js';
 import { createGateway } from '../../src/gateway.js';
 import type { QueryLimits } from '../../src/limits.js';
+import { TotalHints } from '../../src/schema/pagination.js';
 import { Simulator } from '../../src/simulator/server.js';
 import type { BillingApiVersion } from '../../src/upstreams/scaleway/client.js';
 import { createAgent, type HttpTimeouts, type RetryPolicy } from '../../src/upstreams/http.js';
@@ -41,6 +42,8 @@ export interface StackOptions {
   /** Latency the simulator adds to every call, ms. */
   latencyMs?: number;
   graphiql?: boolean;
+  /** Remember list totals across requests (off by default: call counts stay those of a cold gateway). */
+  hints?: boolean;
 }
 
 /** Limits as in production defaults, so that every test runs under them. */
@@ -85,6 +88,7 @@ export async function startStack(options: StackOptions = {}) {
       defaultScalrAccountId: accounts[0],
       scalrAccountIds: options.scalrAccounts === null ? null : new Set(options.scalrAccounts ?? accounts),
       scalrPageSize: options.scalrPageSize ?? 20,
+      totalHints: options.hints ? new TotalHints() : undefined,
     },
   });
   const query = async <T = any>(text: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphQLResult<T>> => {
