@@ -229,7 +229,15 @@ export function offsetConnection<T, P extends UpstreamPage<T>>(source: OffsetSou
   return {
     get edges() {
       if (end === start && !fromEnd) return Promise.resolve([]);
-      return resolve().then(({ from, rows }) => rows.map((node, i) => ({ cursor: cursor(from + i), node })));
+      // Cursors are signed only when selected: a query of 500 edges rarely asks for 500 cursors.
+      return resolve().then(({ from, rows }) =>
+        rows.map((node, i) => ({
+          node,
+          get cursor() {
+            return cursor(from + i);
+          },
+        })),
+      );
     },
     get pageInfo() {
       return resolve().then(({ from, to, totalCount }) => ({
@@ -471,7 +479,14 @@ export function tokenConnection<T>(source: TokenSource<T>, read: () => Promise<T
   const window = () => (promise ??= read());
   return {
     get edges() {
-      return window().then((w) => w.rows.map((row) => ({ cursor: cursor(row), node: row.node })));
+      return window().then((w) =>
+        w.rows.map((row) => ({
+          node: row.node,
+          get cursor() {
+            return cursor(row);
+          },
+        })),
+      );
     },
     get pageInfo(): Promise<PageInfo> {
       return window().then((w) => ({

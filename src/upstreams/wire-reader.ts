@@ -117,12 +117,12 @@ class WireMoney implements Money {
 
   constructor(
     readonly currency: string,
-    private readonly units: bigint,
-    private readonly nanos: bigint,
+    private readonly units: number | bigint,
+    private readonly nanos: number | bigint,
   ) {}
 
   get amount(): Decimal {
-    return (this.exact ??= decimalFromUnitsNanos(this.units, this.nanos));
+    return (this.exact ??= decimalFromUnitsNanos(BigInt(this.units), BigInt(this.nanos)));
   }
 }
 
@@ -131,9 +131,14 @@ export function money(value: JsonValue | undefined, path: string): Money {
   const o = object(value, path);
   const currency = string(o.currency_code, `${path}.currency_code`);
   if (!currencyCode.test(currency)) throw new WireShapeError(`${path}.currency_code`, 'an ISO 4217 code');
-  const units = bigInteger(o.units ?? 0, `${path}.units`);
-  const nanos = bigInteger(o.nanos ?? 0, `${path}.nanos`);
-  if (nanos <= -1_000_000_000n || nanos >= 1_000_000_000n || (units > 0n && nanos < 0n) || (units < 0n && nanos > 0n)) {
+  const rawUnits = o.units ?? 0;
+  const rawNanos = o.nanos ?? 0;
+  // JSON numbers that are safe integers (what Scaleway sends) are checked without BigInt.
+  const units = typeof rawUnits === 'number' && Number.isSafeInteger(rawUnits) ? rawUnits : bigInteger(rawUnits, `${path}.units`);
+  const nanos = typeof rawNanos === 'number' && Number.isSafeInteger(rawNanos) ? rawNanos : bigInteger(rawNanos, `${path}.nanos`);
+  const n = Number(nanos);
+  const u = typeof units === 'bigint' ? (units > 0n ? 1 : units < 0n ? -1 : 0) : Math.sign(units);
+  if (n <= -1e9 || n >= 1e9 || (u > 0 && n < 0) || (u < 0 && n > 0)) {
     throw new WireShapeError(path, 'units and nanos of the same sign, |nanos| < 10⁹');
   }
   return new WireMoney(currency, units, nanos);
