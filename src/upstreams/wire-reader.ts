@@ -8,61 +8,62 @@ import { UpstreamBadResponseError, type UpstreamName } from './errors.js';
  * the boundary and rethrow it as an `UpstreamBadResponseError`: a row is parsed whole or not at all.
  */
 export class WireShapeError extends Error {
-  constructor(
-    readonly path: string,
-    expected: string,
-  ) {
-    super(`${path}: expected ${expected}`);
+  readonly path: string;
+
+  constructor(path: string, expected: string, key?: string) {
+    const at = key === undefined ? path : `${path}.${key}`;
+    super(`${at}: expected ${expected}`);
+    this.path = at;
   }
 }
 
 export type WireObject = { [key: string]: JsonValue };
 
-export function object(value: JsonValue | undefined, path: string): WireObject {
+export function object(value: JsonValue | undefined, path: string, key?: string): WireObject {
   if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof JsonNumber) {
-    throw new WireShapeError(path, 'an object');
+    throw new WireShapeError(path, 'an object', key);
   }
   return value;
 }
 
-export function array(value: JsonValue | undefined, path: string): JsonValue[] {
-  if (!Array.isArray(value)) throw new WireShapeError(path, 'an array');
+export function array(value: JsonValue | undefined, path: string, key?: string): JsonValue[] {
+  if (!Array.isArray(value)) throw new WireShapeError(path, 'an array', key);
   return value;
 }
 
-export function string(value: JsonValue | undefined, path: string): string {
-  if (typeof value !== 'string') throw new WireShapeError(path, 'a string');
+export function string(value: JsonValue | undefined, path: string, key?: string): string {
+  if (typeof value !== 'string') throw new WireShapeError(path, 'a string', key);
   return value;
 }
 
 /** A string, or undefined when the key is absent or null (fields added late are optional in practice). */
-export function optionalString(value: JsonValue | undefined, path: string): string | undefined {
-  return value === null || value === undefined ? undefined : string(value, path);
+export function optionalString(value: JsonValue | undefined, path: string, key?: string): string | undefined {
+  return value === null || value === undefined ? undefined : string(value, path, key);
 }
 
-export function boolean(value: JsonValue | undefined, path: string): boolean {
-  if (typeof value !== 'boolean') throw new WireShapeError(path, 'a boolean');
+export function boolean(value: JsonValue | undefined, path: string, key?: string): boolean {
+  if (typeof value !== 'boolean') throw new WireShapeError(path, 'a boolean', key);
   return value;
 }
 
 const integerText = /^-?\d+$/;
 
 /** An integer of any size, from a JSON number or a numeric string (proto3 JSON may quote int64). */
-export function bigInteger(value: JsonValue | undefined, path: string): bigint {
+export function bigInteger(value: JsonValue | undefined, path: string, key?: string): bigint {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
   const text = value instanceof JsonNumber ? value.text : typeof value === 'number' ? String(value) : value;
-  if (typeof text !== 'string' || !integerText.test(text)) throw new WireShapeError(path, 'an integer');
-  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new WireShapeError(path, 'a safe integer');
+  if (typeof text !== 'string' || !integerText.test(text)) throw new WireShapeError(path, 'an integer', key);
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new WireShapeError(path, 'a safe integer', key);
   return BigInt(text);
 }
 
 /** A JS-safe integer (counts, invoice numbers). */
-export function integer(value: JsonValue | undefined, path: string): number {
+export function integer(value: JsonValue | undefined, path: string, key?: string): number {
   // The common case, first: a JSON number that is a safe integer.
   if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  const n = bigInteger(value, path);
+  const n = bigInteger(value, path, key);
   if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw new WireShapeError(path, 'a safe integer');
+    throw new WireShapeError(path, 'a safe integer', key);
   }
   return Number(n);
 }
@@ -74,14 +75,14 @@ const decimalText = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
  * A plain JS number is accepted through its shortest round-trip text, which is what was on the
  * wire for every value of up to 15 significant digits.
  */
-export function decimal(value: JsonValue | undefined, path: string): Decimal {
+export function decimal(value: JsonValue | undefined, path: string, key?: string): Decimal {
   const text = value instanceof JsonNumber ? value.text : typeof value === 'number' ? String(value) : value;
-  if (typeof text !== 'string' || !decimalText.test(text)) throw new WireShapeError(path, 'a decimal number');
+  if (typeof text !== 'string' || !decimalText.test(text)) throw new WireShapeError(path, 'a decimal number', key);
   return new Decimal(text);
 }
 
-export function optionalDecimal(value: JsonValue | undefined, path: string): Decimal | undefined {
-  return value === null || value === undefined ? undefined : decimal(value, path);
+export function optionalDecimal(value: JsonValue | undefined, path: string, key?: string): Decimal | undefined {
+  return value === null || value === undefined ? undefined : decimal(value, path, key);
 }
 
 const rfc3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
@@ -93,17 +94,17 @@ const utcInRange = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3])
  * microseconds Scaleway uses for period ends (`…23:59:59.999999Z`) survive; an offset is
  * converted to UTC.
  */
-export function timestamp(value: JsonValue | undefined, path: string): string {
-  const text = string(value, path);
+export function timestamp(value: JsonValue | undefined, path: string, key?: string): string {
+  const text = string(value, path, key);
   if (utcInRange.test(text)) return text;
   const m = rfc3339.exec(text);
-  if (!m || Number.isNaN(Date.parse(text))) throw new WireShapeError(path, 'an RFC 3339 timestamp');
+  if (!m || Number.isNaN(Date.parse(text))) throw new WireShapeError(path, 'an RFC 3339 timestamp', key);
   if (m[8]!.toUpperCase() === 'Z') return text.toUpperCase();
   return new Date(text).toISOString();
 }
 
-export function optionalTimestamp(value: JsonValue | undefined, path: string): string | undefined {
-  return value === null || value === undefined ? undefined : timestamp(value, path);
+export function optionalTimestamp(value: JsonValue | undefined, path: string, key?: string): string | undefined {
+  return value === null || value === undefined ? undefined : timestamp(value, path, key);
 }
 
 const currencyCode = /^[A-Z]{3}$/;
@@ -127,15 +128,16 @@ class WireMoney implements Money {
 }
 
 /** `google.type.Money` → exact {@link Money}, its rules checked here. A missing `nanos` is 0. */
-export function money(value: JsonValue | undefined, path: string): Money {
-  const o = object(value, path);
-  const currency = string(o.currency_code, `${path}.currency_code`);
-  if (!currencyCode.test(currency)) throw new WireShapeError(`${path}.currency_code`, 'an ISO 4217 code');
+export function money(value: JsonValue | undefined, parent: string, key?: string): Money {
+  const o = object(value, parent, key);
+  const path = key === undefined ? parent : `${parent}.${key}`;
+  const currency = string(o.currency_code, path, 'currency_code');
+  if (!currencyCode.test(currency)) throw new WireShapeError(path, 'an ISO 4217 code', 'currency_code');
   const rawUnits = o.units ?? 0;
   const rawNanos = o.nanos ?? 0;
   // JSON numbers that are safe integers (what Scaleway sends) are checked without BigInt.
-  const units = typeof rawUnits === 'number' && Number.isSafeInteger(rawUnits) ? rawUnits : bigInteger(rawUnits, `${path}.units`);
-  const nanos = typeof rawNanos === 'number' && Number.isSafeInteger(rawNanos) ? rawNanos : bigInteger(rawNanos, `${path}.nanos`);
+  const units = typeof rawUnits === 'number' && Number.isSafeInteger(rawUnits) ? rawUnits : bigInteger(rawUnits, path, 'units');
+  const nanos = typeof rawNanos === 'number' && Number.isSafeInteger(rawNanos) ? rawNanos : bigInteger(rawNanos, path, 'nanos');
   const n = Number(nanos);
   const u = typeof units === 'bigint' ? (units > 0n ? 1 : units < 0n ? -1 : 0) : Math.sign(units);
   if (n <= -1e9 || n >= 1e9 || (u > 0 && n < 0) || (u < 0 && n > 0)) {
@@ -144,8 +146,8 @@ export function money(value: JsonValue | undefined, path: string): Money {
   return new WireMoney(currency, units, nanos);
 }
 
-export function optionalMoney(value: JsonValue | undefined, path: string): Money | undefined {
-  return value === null || value === undefined ? undefined : money(value, path);
+export function optionalMoney(value: JsonValue | undefined, path: string, key?: string): Money | undefined {
+  return value === null || value === undefined ? undefined : money(value, path, key);
 }
 
 /** Unmarshals at the boundary: a wire shape error becomes `UPSTREAM_BAD_RESPONSE`, never a half-parsed row. */

@@ -45,46 +45,41 @@ const invoiceTypes: Record<string, InvoiceType> = {
   credit_note: 'credit_note',
 };
 
-function invoiceType(value: JsonValue | undefined, path: string): InvoiceType {
-  return invoiceTypes[optionalString(value, path) ?? ''] ?? 'unknown';
+function invoiceType(value: JsonValue | undefined, path: string, key: string): InvoiceType {
+  return invoiceTypes[optionalString(value, path, key) ?? ''] ?? 'unknown';
 }
 
-/** v2beta1 `Invoice`. */
-export function invoiceV2beta1(value: JsonValue | undefined, path: string): Invoice {
+/**
+ * v2beta1 `Invoice`, or v2alpha1's (`invoice_type` instead of `type`, and no organization, state or
+ * breakdown). One object literal with every key, always in the same order: V8 gives all rows one
+ * shape. (An object spread here cost 8 µs a row, more than parsing the JSON.)
+ */
+function invoice(value: JsonValue | undefined, path: string, alpha: boolean): Invoice {
   const o = object(value, path);
+  const number = o.number === null || o.number === undefined ? 0 : integer(o.number, path, 'number');
   return {
-    ...invoiceCommon(o, path),
-    type: invoiceType(o.type, `${path}.type`),
-    organizationId: optionalString(o.organization_id, `${path}.organization_id`),
-    organizationName: optionalString(o.organization_name, `${path}.organization_name`),
-    state: optionalString(o.state, `${path}.state`),
-    stopDate: optionalTimestamp(o.stop_date, `${path}.stop_date`),
-    billingPeriod: optionalTimestamp(o.billing_period, `${path}.billing_period`),
-    totalTax: optionalMoney(o.total_tax, `${path}.total_tax`),
-    totalDiscount: optionalMoney(o.total_discount, `${path}.total_discount`),
-    totalUndiscount: optionalMoney(o.total_undiscount, `${path}.total_undiscount`),
-    sellerName: optionalString(o.seller_name, `${path}.seller_name`),
-  };
-}
-
-/** v2alpha1 `Invoice`: `invoice_type` instead of `type`, and no organization, state or breakdown. */
-export function invoiceV2alpha1(value: JsonValue | undefined, path: string): Invoice {
-  const o = object(value, path);
-  return { ...invoiceCommon(o, path), type: invoiceType(o.invoice_type, `${path}.invoice_type`) };
-}
-
-function invoiceCommon(o: WireObject, path: string): Omit<Invoice, 'type'> {
-  const number = o.number === null || o.number === undefined ? 0 : integer(o.number, `${path}.number`);
-  return {
-    id: string(o.id, `${path}.id`),
+    id: string(o.id, path, 'id'),
+    organizationId: alpha ? undefined : optionalString(o.organization_id, path, 'organization_id'),
+    organizationName: alpha ? undefined : optionalString(o.organization_name, path, 'organization_name'),
+    type: alpha ? invoiceType(o.invoice_type, path, 'invoice_type') : invoiceType(o.type, path, 'type'),
+    state: alpha ? undefined : optionalString(o.state, path, 'state'),
     number: number === 0 ? undefined : number,
-    startDate: optionalTimestamp(o.start_date, `${path}.start_date`),
-    issuedDate: optionalTimestamp(o.issued_date, `${path}.issued_date`),
-    dueDate: optionalTimestamp(o.due_date, `${path}.due_date`),
-    totalUntaxed: optionalMoney(o.total_untaxed, `${path}.total_untaxed`),
-    totalTaxed: optionalMoney(o.total_taxed, `${path}.total_taxed`),
+    startDate: optionalTimestamp(o.start_date, path, 'start_date'),
+    stopDate: alpha ? undefined : optionalTimestamp(o.stop_date, path, 'stop_date'),
+    billingPeriod: alpha ? undefined : optionalTimestamp(o.billing_period, path, 'billing_period'),
+    issuedDate: optionalTimestamp(o.issued_date, path, 'issued_date'),
+    dueDate: optionalTimestamp(o.due_date, path, 'due_date'),
+    totalUntaxed: optionalMoney(o.total_untaxed, path, 'total_untaxed'),
+    totalTaxed: optionalMoney(o.total_taxed, path, 'total_taxed'),
+    totalTax: alpha ? undefined : optionalMoney(o.total_tax, path, 'total_tax'),
+    totalDiscount: alpha ? undefined : optionalMoney(o.total_discount, path, 'total_discount'),
+    totalUndiscount: alpha ? undefined : optionalMoney(o.total_undiscount, path, 'total_undiscount'),
+    sellerName: alpha ? undefined : optionalString(o.seller_name, path, 'seller_name'),
   };
 }
+
+export const invoiceV2beta1 = (value: JsonValue | undefined, path: string): Invoice => invoice(value, path, false);
+export const invoiceV2alpha1 = (value: JsonValue | undefined, path: string): Invoice => invoice(value, path, true);
 
 /** `{<key>: T[], total_count}` of every page-number list. */
 export function page<T>(value: JsonValue, key: string, row: (v: JsonValue, path: string) => T): Page<T> {
@@ -99,16 +94,16 @@ export function page<T>(value: JsonValue, key: string, row: (v: JsonValue, path:
 export function consumptionV2beta1(value: JsonValue | undefined, path: string): Consumption {
   const o = object(value, path);
   return {
-    value: money(o.value, `${path}.value`),
-    productName: optionalString(o.product_name, `${path}.product_name`),
-    resourceName: optionalString(o.resource_name, `${path}.resource_name`),
-    sku: optionalString(o.sku, `${path}.sku`),
-    projectId: optionalString(o.project_id, `${path}.project_id`),
-    projectName: optionalString(o.project_name, `${path}.project_name`),
-    categoryName: optionalString(o.category_name, `${path}.category_name`),
-    unit: optionalString(o.unit, `${path}.unit`),
-    billedQuantity: optionalDecimal(o.billed_quantity, `${path}.billed_quantity`),
-    consumerId: optionalString(o.consumer_id, `${path}.consumer_id`),
+    value: money(o.value, path, 'value'),
+    productName: optionalString(o.product_name, path, 'product_name'),
+    resourceName: optionalString(o.resource_name, path, 'resource_name'),
+    sku: optionalString(o.sku, path, 'sku'),
+    projectId: optionalString(o.project_id, path, 'project_id'),
+    projectName: optionalString(o.project_name, path, 'project_name'),
+    categoryName: optionalString(o.category_name, path, 'category_name'),
+    unit: optionalString(o.unit, path, 'unit'),
+    billedQuantity: optionalDecimal(o.billed_quantity, path, 'billed_quantity'),
+    consumerId: optionalString(o.consumer_id, path, 'consumer_id'),
   };
 }
 
@@ -160,20 +155,20 @@ const discountFilterTypes = new Set<string>([
 /** Discount, the same in both versions but for the filter type names (both sets accepted). */
 export function discount(value: JsonValue | undefined, path: string): Discount {
   const o = object(value, path);
-  const coupon = o.coupon === null || o.coupon === undefined ? undefined : object(o.coupon, `${path}.coupon`);
+  const coupon = o.coupon === null || o.coupon === undefined ? undefined : object(o.coupon, path, 'coupon');
   return {
-    id: string(o.id, `${path}.id`),
-    organizationId: optionalString(o.organization_id, `${path}.organization_id`),
-    description: optionalString(o.description, `${path}.description`) ?? '',
-    mode: discountModes[optionalString(o.mode, `${path}.mode`) ?? ''] ?? 'unknown',
-    value: decimal(o.value ?? 0, `${path}.value`),
-    valueUsed: decimal(o.value_used ?? 0, `${path}.value_used`),
-    valueRemaining: decimal(o.value_remaining ?? 0, `${path}.value_remaining`),
-    creationDate: optionalTimestamp(o.creation_date, `${path}.creation_date`),
-    startDate: optionalTimestamp(o.start_date, `${path}.start_date`),
-    stopDate: optionalTimestamp(o.stop_date, `${path}.stop_date`),
+    id: string(o.id, path, 'id'),
+    organizationId: optionalString(o.organization_id, path, 'organization_id'),
+    description: optionalString(o.description, path, 'description') ?? '',
+    mode: discountModes[optionalString(o.mode, path, 'mode') ?? ''] ?? 'unknown',
+    value: decimal(o.value ?? 0, path, 'value'),
+    valueUsed: decimal(o.value_used ?? 0, path, 'value_used'),
+    valueRemaining: decimal(o.value_remaining ?? 0, path, 'value_remaining'),
+    creationDate: optionalTimestamp(o.creation_date, path, 'creation_date'),
+    startDate: optionalTimestamp(o.start_date, path, 'start_date'),
+    stopDate: optionalTimestamp(o.stop_date, path, 'stop_date'),
     couponDescription: coupon && optionalString(coupon.description, `${path}.coupon.description`),
-    filters: array(o.filters ?? [], `${path}.filters`).map((f, i) => {
+    filters: array(o.filters ?? [], path, 'filters').map((f, i) => {
       const fo = object(f, `${path}.filters[${i}]`);
       const type = optionalString(fo.type, `${path}.filters[${i}].type`) ?? '';
       return {
@@ -189,18 +184,18 @@ export function discount(value: JsonValue | undefined, path: string): Discount {
 export function charge(value: JsonValue | undefined, path: string): Charge {
   const o = object(value, path);
   return {
-    organizationId: optionalString(o.organization_id, `${path}.organization_id`),
-    organizationName: optionalString(o.organization_name, `${path}.organization_name`),
-    projectId: optionalString(o.project_id, `${path}.project_id`),
-    projectName: optionalString(o.project_name, `${path}.project_name`),
-    sku: optionalString(o.sku, `${path}.sku`),
-    invoiceId: optionalString(o.invoice_id, `${path}.invoice_id`) || undefined,
-    resourceId: optionalString(o.resource_id, `${path}.resource_id`),
-    resourceName: optionalString(o.resource_name, `${path}.resource_name`),
-    price: money(o.price, `${path}.price`),
-    startDate: timestamp(o.start_date, `${path}.start_date`),
-    endDate: timestamp(o.end_date, `${path}.end_date`),
-    updatedAt: optionalTimestamp(o.updated_at, `${path}.updated_at`),
+    organizationId: optionalString(o.organization_id, path, 'organization_id'),
+    organizationName: optionalString(o.organization_name, path, 'organization_name'),
+    projectId: optionalString(o.project_id, path, 'project_id'),
+    projectName: optionalString(o.project_name, path, 'project_name'),
+    sku: optionalString(o.sku, path, 'sku'),
+    invoiceId: optionalString(o.invoice_id, path, 'invoice_id') || undefined,
+    resourceId: optionalString(o.resource_id, path, 'resource_id'),
+    resourceName: optionalString(o.resource_name, path, 'resource_name'),
+    price: money(o.price, path, 'price'),
+    startDate: timestamp(o.start_date, path, 'start_date'),
+    endDate: timestamp(o.end_date, path, 'end_date'),
+    updatedAt: optionalTimestamp(o.updated_at, path, 'updated_at'),
   };
 }
 

@@ -10,20 +10,21 @@ const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 
 export function usageStatistic(value: JsonValue | undefined, path: string): UsageStatistic {
   const o = object(value, path);
-  const type = string(o.type, `${path}.type`);
-  if (type !== 'usage-statistics') throw new WireShapeError(`${path}.type`, '"usage-statistics"');
-  const a = object(o.attributes, `${path}.attributes`);
-  const date = optionalString(a.date, `${path}.attributes.date`);
-  if (date !== undefined && !datePattern.test(date)) throw new WireShapeError(`${path}.attributes.date`, 'a YYYY-MM-DD date');
+  const type = string(o.type, path, 'type');
+  if (type !== 'usage-statistics') throw new WireShapeError(path, '"usage-statistics"', 'type');
+  const a = object(o.attributes, path, 'attributes');
+  const attributes = `${path}.attributes`;
+  const date = optionalString(a.date, attributes, 'date');
+  if (date !== undefined && !datePattern.test(date)) throw new WireShapeError(attributes, 'a YYYY-MM-DD date', 'date');
   const account = o.relationships && typeof o.relationships === 'object' ? (o.relationships as Record<string, JsonValue>).account : undefined;
   const accountData = account && typeof account === 'object' && !Array.isArray(account) ? (account as Record<string, JsonValue>).data : undefined;
   return {
     date,
-    breakdownId: optionalString(a['breakdown-id'], `${path}.attributes.breakdown-id`),
-    breakdownName: optionalString(a['breakdown-name'], `${path}.attributes.breakdown-name`),
+    breakdownId: optionalString(a['breakdown-id'], attributes, 'breakdown-id'),
+    breakdownName: optionalString(a['breakdown-name'], attributes, 'breakdown-name'),
     // The spec gives both a default of 0.
-    runsCount: integer(a['runs-count'] ?? 0, `${path}.attributes.runs-count`),
-    runsSeconds: integer(a['runs-seconds'] ?? 0, `${path}.attributes.runs-seconds`),
+    runsCount: integer(a['runs-count'] ?? 0, attributes, 'runs-count'),
+    runsSeconds: integer(a['runs-seconds'] ?? 0, attributes, 'runs-seconds'),
     accountId: accountData && typeof accountData === 'object' && !Array.isArray(accountData) ? optionalString((accountData as Record<string, JsonValue>).id, `${path}.relationships.account.data.id`) : undefined,
   };
 }
