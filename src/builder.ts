@@ -19,7 +19,7 @@ export const builder = new SchemaBuilder<{
     Date: { Input: string; Output: string };
     UUID: { Input: string; Output: string };
     Currency: { Input: string; Output: string };
-    Decimal: { Input: Decimal; Output: Decimal };
+    Decimal: { Input: Decimal; Output: Decimal | string };
     SafeInt: { Input: number; Output: number };
   };
 }>({

@@ -112,3 +112,24 @@ export function parseJsonExact(text: string): JsonValue {
   if (i !== text.length) fail('unexpected trailing data');
   return result;
 }
+
+/**
+ * `JSON.parse`, except that the numbers under `keys` keep their source text ({@link JsonNumber}).
+ * When each key occurs once (a top-level total, say) the native parser does the work and only
+ * those numbers are patched; otherwise this falls back to {@link parseJsonExact}.
+ */
+export function parseJsonExactKeys(text: string, keys: readonly string[]): JsonValue {
+  const value = JSON.parse(text) as JsonValue;
+  for (const key of keys) {
+    const quoted = `"${key}"`;
+    const at = text.indexOf(quoted);
+    if (at < 0) continue;
+    if (text.indexOf(quoted, at + quoted.length) >= 0) return parseJsonExact(text);
+    const m = /^"[^"]*"\s*:\s*(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(at, at + quoted.length + 400));
+    const top = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, JsonValue>) : undefined;
+    // The one occurrence must be the top-level number the parser read, or this is not the simple case.
+    if (!m || !top || typeof top[key] !== 'number' || Number(m[1]) !== top[key]) return parseJsonExact(text);
+    top[key] = new JsonNumber(m[1]!);
+  }
+  return value;
+}

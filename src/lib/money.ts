@@ -10,6 +10,19 @@ export interface Money {
   amount: Decimal;
   /** ISO 4217 code, e.g. `EUR`. */
   currency: string;
+  /** The amount in plain notation when it is at hand without a Decimal (as sent upstream). */
+  readonly text?: string;
+}
+
+/**
+ * `units + nanos × 10⁻⁹` in plain notation, from two safe integers of the same sign, with string
+ * operations only (exact, and far cheaper than a Decimal for serving a value as is).
+ */
+export function formatUnitsNanos(units: number, nanos: number): string {
+  const negative = units < 0 || nanos < 0;
+  const fraction = String(Math.abs(nanos)).padStart(9, '0').replace(/0+$/, '');
+  const whole = String(Math.abs(units));
+  return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
 }
 
 const NANOS_PER_UNIT = 1_000_000_000n;

@@ -7,7 +7,8 @@ export const MoneyRef = builder.objectRef<Money>('Money').implement({
     amount: t.field({
       type: 'Decimal',
       description: 'The amount, exact to the nano (9 decimals); negative for credits and discounts.',
-      resolve: (m) => m.amount,
+      // Served from the upstream's integers when they are at hand: no Decimal to build for a value passed through.
+      resolve: (m) => m.text ?? m.amount,
     }),
     currency: t.field({ type: 'Currency', description: 'ISO 4217 currency code, such as `EUR`.', resolve: (m) => m.currency }),
   }),

@@ -28,13 +28,15 @@ function parseDecimal(value: unknown): Decimal {
 }
 
 /** Exact decimal: decimal.js inside, plain-notation string on the wire; never a float. */
-const DecimalScalar = new GraphQLScalarType<Decimal, string>({
+const DecimalScalar = new GraphQLScalarType<Decimal | string, string>({
   name: 'Decimal',
   description:
     'An exact decimal number as a string in plain notation, such as `"-12.340000001"`. Never a float: parse it with a decimal library, not `parseFloat`.',
   serialize(value) {
     if (value instanceof Decimal) return formatDecimal(value);
-    throw new GraphQLError('Decimal can only serialize decimal.js values');
+    // Text already in plain notation (Money built from the upstream's integers).
+    if (typeof value === 'string' && decimalText.test(value)) return value;
+    throw new GraphQLError('Decimal can only serialize decimal.js values or plain decimal text');
   },
   parseValue: parseDecimal,
   parseLiteral(ast) {

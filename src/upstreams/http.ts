@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher, interceptors, request } from 'undici';
-import { parseJsonExact, type JsonValue } from '../lib/json.js';
+import { type JsonValue, parseJsonExact, parseJsonExactKeys } from '../lib/json.js';
 import {
   errorClassForStatus,
   type UpstreamError,
@@ -189,15 +189,17 @@ export class UpstreamHttp {
   }
 
   /**
-   * GET and parse JSON. `exact` keeps numbers as their source text ({@link parseJsonExact}); use it
-   * where the upstream sends money-like floats.
+   * GET and parse JSON. `exact` keeps numbers as their source text where the upstream sends
+   * money-like floats: `true` for every number ({@link parseJsonExact}), or the keys of those numbers
+   * ({@link parseJsonExactKeys}, native speed when they are top-level).
    */
-  async getJson(path: string, query: Query = {}, exact = false): Promise<JsonValue> {
+  async getJson(path: string, query: Query = {}, exact: boolean | readonly string[] = false): Promise<JsonValue> {
     const { upstream } = this.options;
     const res = await this.get(path, query);
     const text = await readText(upstream, res.body);
     try {
-      return exact ? parseJsonExact(text) : (JSON.parse(text) as JsonValue);
+      if (exact === true) return parseJsonExact(text);
+      return exact ? parseJsonExactKeys(text, exact) : (JSON.parse(text) as JsonValue);
     } catch (error) {
       throw new UpstreamBadResponseError(`${upstream} answered ${path} with malformed JSON`, {
         upstream,

@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { JsonNumber, type JsonValue } from '../lib/json.js';
-import { decimalFromUnitsNanos, type Money } from '../lib/money.js';
+import { decimalFromUnitsNanos, formatUnitsNanos, type Money } from '../lib/money.js';
 import { UpstreamBadResponseError, type UpstreamName } from './errors.js';
 
 /**
@@ -124,6 +124,10 @@ class WireMoney implements Money {
 
   get amount(): Decimal {
     return (this.exact ??= decimalFromUnitsNanos(BigInt(this.units), BigInt(this.nanos)));
+  }
+
+  get text(): string | undefined {
+    return typeof this.units === 'number' && typeof this.nanos === 'number' ? formatUnitsNanos(this.units, this.nanos) : undefined;
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JsonNumber, parseJsonExact } from '../../src/lib/json.js';
+import { JsonNumber, parseJsonExact, parseJsonExactKeys } from '../../src/lib/json.js';
 
 describe('parseJsonExact', () => {
   it('keeps every number as its source text', () => {
@@ -17,6 +17,19 @@ describe('parseJsonExact', () => {
 
   it.each(['', '{', '{"a":1,}', '[1 2]', '01', '"\u0001"', '{"a":1} x', 'nul', '-', '1.'])('rejects malformed %j', (text) => {
     expect(() => parseJsonExact(text)).toThrow(SyntaxError);
+  });
+
+  it('keeps a top-level float exact at native speed, and falls back when the key repeats', () => {
+    const top = parseJsonExactKeys('{"rows":[{"v":0.1}],"total":12345678901234567.89}', ['total']) as any;
+    expect(top.total).toEqual(new JsonNumber('12345678901234567.89'));
+    expect(top.rows[0].v).toBe(0.1);
+    const repeated = parseJsonExactKeys('{"rows":[{"total":0.1}],"total":0.30000000000000004}', ['total']) as any;
+    expect(repeated.total).toEqual(new JsonNumber('0.30000000000000004'));
+    expect(repeated.rows[0].total).toEqual(new JsonNumber('0.1'));
+    expect(parseJsonExactKeys('{"a":1}', ['total'])).toEqual({ a: 1 });
+    // The key as text inside a string is not the number.
+    const inString = parseJsonExactKeys('{"d":"\\"total\\": 5","total":2.5}', ['total']) as any;
+    expect(inString.total).toEqual(new JsonNumber('2.5'));
   });
 
   it('refuses absurd nesting instead of overflowing the stack', () => {

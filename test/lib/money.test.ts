@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { decimalFromUnitsNanos, formatDecimal, sumByCurrency, unitsNanosFromDecimal } from '../../src/lib/money.js';
+import { decimalFromUnitsNanos, formatDecimal, formatUnitsNanos, sumByCurrency, unitsNanosFromDecimal } from '../../src/lib/money.js';
 
 describe('money', () => {
   it.each([
@@ -15,6 +15,17 @@ describe('money', () => {
     const amount = decimalFromUnitsNanos(units, nanos);
     expect(formatDecimal(amount)).toBe(text);
     expect(unitsNanosFromDecimal(amount)).toEqual({ units, nanos });
+  });
+
+  it.each([
+    [12, 340_000_000, '12.34'],
+    [-360, -820_000_000, '-360.82'],
+    [0, -1, '-0.000000001'],
+    [0, 0, '0'],
+    [9_007_199_254_740_991, 999_999_999, '9007199254740991.999999999'],
+  ])('formats units %s and nanos %s as %s without a Decimal', (units, nanos, text) => {
+    expect(formatUnitsNanos(units, nanos)).toBe(text);
+    expect(formatUnitsNanos(units, nanos)).toBe(formatDecimal(decimalFromUnitsNanos(BigInt(units), BigInt(nanos))));
   });
 
   it('refuses nanos out of range or of the wrong sign', () => {

@@ -93,7 +93,8 @@ export class ScalewayBillingClient {
         page: pageRequest.page,
         page_size: pageRequest.pageSize,
       },
-      true,
+      // The one float of the page: the discount total.
+      ['total_discount_untaxed_value'],
     );
     return parsed(json, consumptionPageV2beta1);
   }
@@ -105,7 +106,7 @@ export class ScalewayBillingClient {
     if (!query.orderBy.startsWith('updated_at')) {
       throw new UnsupportedQueryError('Billing API v2alpha1 cannot order consumption', 'orderBy');
     }
-    const json = await this.http.getJson(`${this.base}/consumption`, { organization_id: query.organizationId }, true);
+    const json = await this.http.getJson(`${this.base}/consumption`, { organization_id: query.organizationId });
     const all = parsed(json, consumptionsV2alpha1);
     const rows = all.rows.filter(
       (r) =>
