@@ -1,7 +1,7 @@
 import type { BillingApiVersion } from './upstreams/scaleway/client.js';
 import type { HttpTimeouts, RetryPolicy } from './upstreams/http.js';
 import { type AuthMode, type AuthSettings, parseTokens } from './auth.js';
-import type { QueryLimits } from './limits.js';
+import { DEFAULT_LIMITS, type QueryLimits } from './limits.js';
 import { readScwProfile, type ScwProfile } from './scw-config-file.js';
 import { scalrBaseUrl } from './upstreams/scalr/client.js';
 
@@ -212,13 +212,13 @@ export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | und
       scalr: int('SCALR_MAX_CONCURRENCY', 8, 1, 1000),
     },
     limits: {
-      maxDepth: int('MAX_DEPTH', 12, 2, 100),
-      maxAliases: int('MAX_ALIASES', 30, 0, 1000),
-      maxTokens: int('MAX_TOKENS', 5_000, 100, 1_000_000),
-      maxTotalFirst: int('MAX_TOTAL_FIRST', 3_000, 1, 1_000_000),
-      maxBatch: int('MAX_BATCH', 10, 1, 100),
-      maxBodyBytes: int('MAX_BODY_BYTES', 1_048_576, 1_024, 100_000_000),
-      introspection: bool('INTROSPECTION', true),
+      maxDepth: int('MAX_DEPTH', DEFAULT_LIMITS.maxDepth, 2, 100),
+      maxAliases: int('MAX_ALIASES', DEFAULT_LIMITS.maxAliases, 0, 1000),
+      maxTokens: int('MAX_TOKENS', DEFAULT_LIMITS.maxTokens, 100, 1_000_000),
+      maxTotalFirst: int('MAX_TOTAL_FIRST', DEFAULT_LIMITS.maxTotalFirst, 1, 1_000_000),
+      maxBatch: int('MAX_BATCH', DEFAULT_LIMITS.maxBatch, 1, 100),
+      maxBodyBytes: int('MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes, 1_024, 100_000_000),
+      introspection: bool('INTROSPECTION', DEFAULT_LIMITS.introspection),
     },
     auth: { mode: (authMode || 'none') as AuthMode, tokens },
     scalrBaseUrl: scalrBase,

@@ -32,6 +32,17 @@ export interface QueryLimits {
   introspection: boolean;
 }
 
+/** The defaults (README "Security and limits"); each has an environment variable. */
+export const DEFAULT_LIMITS: QueryLimits = {
+  maxDepth: 12,
+  maxAliases: 30,
+  maxTokens: 5_000,
+  maxTotalFirst: 3_000,
+  maxBatch: 10,
+  maxBodyBytes: 1_048_576,
+  introspection: true,
+};
+
 /** Rejections reported through the validation context, with a stable code instead of armor's bare error. */
 const report =
   (code: string) =>

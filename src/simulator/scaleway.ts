@@ -94,26 +94,21 @@ const invoiceWires = { v2beta1: new WeakMap<SimInvoice, object>(), v2alpha1: new
 function invoiceWire(inv: SimInvoice, version: 'v2beta1' | 'v2alpha1'): object {
   let wire = invoiceWires[version].get(inv);
   if (wire) return wire;
-  const totals = { total_untaxed: money(inv.untaxed, inv.currency), total_taxed: money(inv.untaxed.plus(inv.tax), inv.currency) };
+  const common = {
+    id: inv.id,
+    number: inv.number,
+    start_date: inv.startDate,
+    issued_date: inv.issuedDate,
+    due_date: inv.dueDate,
+    total_untaxed: money(inv.untaxed, inv.currency),
+    total_taxed: money(inv.untaxed.plus(inv.tax), inv.currency),
+  };
   wire =
     version === 'v2alpha1'
-      ? {
-          id: inv.id,
-          number: inv.number,
-          start_date: inv.startDate,
-          issued_date: inv.issuedDate,
-          due_date: inv.dueDate,
-          ...totals,
-          // v2alpha1 knows no credit notes.
-          invoice_type: inv.type === 'credit_note' ? 'unknown_type' : inv.type,
-        }
+      ? // v2alpha1 knows no credit notes.
+        { ...common, invoice_type: inv.type === 'credit_note' ? 'unknown_type' : inv.type }
       : {
-          id: inv.id,
-          number: inv.number,
-          start_date: inv.startDate,
-          issued_date: inv.issuedDate,
-          due_date: inv.dueDate,
-          ...totals,
+          ...common,
           organization_id: inv.organizationId,
           organization_name: inv.organizationName,
           stop_date: inv.stopDate,

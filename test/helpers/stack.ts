@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { AuthSettings } from '../../src/auth.js';
 import { clientFactory } from '../../src/clients.js';
 import { createGateway } from '../../src/gateway.js';
-import type { QueryLimits } from '../../src/limits.js';
+import { DEFAULT_LIMITS, type QueryLimits } from '../../src/limits.js';
 import { TotalHints } from '../../src/schema/pagination.js';
 import { Simulator } from '../../src/simulator/server.js';
 import type { BillingApiVersion } from '../../src/upstreams/scaleway/client.js';
@@ -47,15 +47,7 @@ export interface StackOptions {
 }
 
 /** Limits as in production defaults, so that every test runs under them. */
-export const TEST_LIMITS: QueryLimits = {
-  maxDepth: 12,
-  maxAliases: 30,
-  maxTokens: 5000,
-  maxTotalFirst: 3000,
-  maxBatch: 10,
-  maxBodyBytes: 1_048_576,
-  introspection: true,
-};
+export const TEST_LIMITS: QueryLimits = DEFAULT_LIMITS;
 
 export async function startStack(options: StackOptions = {}) {
   const now = options.now ?? new Date();
