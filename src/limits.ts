@@ -86,6 +86,21 @@ export function totalFirst(document: DocumentNode, operation: OperationDefinitio
   return walk(operation.selectionSet, new Set());
 }
 
+/** This graph reads only: a mutation or subscription is refused clearly, before any executor sees it. */
+const useQueriesOnly: Plugin = {
+  onExecute({ args, setResultAndStopExecution }) {
+    const operation = args.document.definitions.find(
+      (d: DocumentNode['definitions'][number]): d is OperationDefinitionNode =>
+        d.kind === Kind.OPERATION_DEFINITION && (args.operationName == null || d.name?.value === args.operationName),
+    );
+    if (operation && operation.operation !== 'query') {
+      setResultAndStopExecution({
+        errors: [new GraphQLError(`This graph has no ${operation.operation}s: it only reads`, { extensions: { code: 'BAD_USER_INPUT' } })],
+      });
+    }
+  },
+};
+
 /** Refuses an operation whose connections ask for more rows in total than the limit, before anything runs. */
 function useTotalFirstLimit(max: number): Plugin {
   return {
@@ -153,6 +168,7 @@ export function limitPlugins(limits: QueryLimits): Plugin[] {
     maxTokensPlugin({ n: limits.maxTokens }),
     maxDepthPlugin({ n: limits.maxDepth, propagateOnRejection: false, onReject: [report('QUERY_TOO_DEEP')] }),
     maxAliasesPlugin({ n: limits.maxAliases, propagateOnRejection: false, onReject: [report('TOO_MANY_ALIASES')] }),
+    useQueriesOnly,
     useTotalFirstLimit(limits.maxTotalFirst),
     useVariableErrorCode,
     ...(limits.introspection ? [] : [useDisableIntrospection()]),
