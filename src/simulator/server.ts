@@ -70,10 +70,14 @@ export interface SimulatorOptions {
 
 /** Serialises JSON with {@link RawNumber}s written as bare numbers. */
 export function jsonBody(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (v instanceof RawNumber ? `\u0000${v.text}` : v)).replace(
-    /"\\u0000([^"]*)"/g,
-    '$1',
-  );
+  let raw = false;
+  const text = JSON.stringify(value, (_key, v: unknown) => {
+    if (!(v instanceof RawNumber)) return v;
+    raw = true;
+    return `\u0000${v.text}`;
+  });
+  // Only documents holding raw numbers need the pass that unquotes them.
+  return raw ? text.replace(/"\\u0000([^"]*)"/g, '$1') : text;
 }
 
 /** Scaleway sends `application/json` exactly, no charset: the official SDK refuses anything else. */
