@@ -32,6 +32,8 @@ export interface BenchOptions {
   print: boolean;
   /** Write a CPU profile of the gateway process here (`--profile DIR`). */
   profileDir?: string;
+  /** Only the scenarios whose letters are given (`--only AB`), and no load phase unless B is among them. */
+  only?: string;
 }
 
 interface Measure {
@@ -290,7 +292,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 
   const results: ScenarioResult[] = [];
   log(`billing-graph benchmark: upstream latency ${options.latencyMs} ms, ${options.runs} runs each, Node ${process.version}, ${process.platform}/${process.arch}`);
-  for (const s of scenarios) {
+  for (const s of scenarios.filter((x) => !options.only || options.only.includes(x.name[0]!))) {
     const g = await measure('gateway', s.gateway, s.gatewayMinCalls);
     const f = await measure('plain undici (floor)', s.floor, s.floorMinCalls);
     const k = s.sdk ? await measure('Scaleway SDK', s.sdk) : undefined;
@@ -375,6 +377,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     connections: arg('connections', 10),
     print: true,
     profileDir: process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined,
+    only: process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined,
   });
   process.exit(result.pass ? 0 : 1);
 }
