@@ -4,6 +4,7 @@ import { type AuthMode, type AuthSettings, parseTokens } from './auth.js';
 import { DEFAULT_LIMITS, type QueryLimits } from './limits.js';
 import { readScwProfile, type ScwProfile } from './scw-config-file.js';
 import { scalrBaseUrl } from './upstreams/scalr/client.js';
+import { UUID } from './lib/uuid.js';
 
 /** The gateway's configuration, parsed and validated once from the environment by {@link loadConfig}. */
 export interface Config {
@@ -59,7 +60,6 @@ export class ConfigError extends Error {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Env = Record<string, string | undefined>;
 

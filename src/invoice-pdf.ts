@@ -3,8 +3,8 @@ import { createContext, type Services } from './context.js';
 import { invoiceAccess } from './schema/invoice.js';
 import { upstreamExtensions } from './errors.js';
 import { UpstreamError } from './upstreams/errors.js';
+import { UUID } from './lib/uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function problem(fetchAPI: FetchAPI, status: number, code: string, message: string, extra: Record<string, unknown> = {}): Response {
   return new fetchAPI.Response(JSON.stringify({ error: { code, message, ...extra } }), {

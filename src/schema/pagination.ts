@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { badInput } from '../errors.js';
+import type { Page, TokenPage } from '../lib/page.js';
 import { UpstreamBadResponseError, type UpstreamName } from '../upstreams/errors.js';
 
 /**
@@ -42,10 +43,7 @@ export interface OffsetConnection<T, P extends UpstreamPage<T> = UpstreamPage<T>
 }
 
 /** One upstream page: its rows and the upstream's count of the whole list. */
-export interface UpstreamPage<T> {
-  rows: T[];
-  totalCount: number;
-}
+export type UpstreamPage<T> = Page<T>;
 
 /**
  * Totals of lists seen recently in this process. With one, a window fires every page it needs at
@@ -267,11 +265,7 @@ export function offsetConnection<T, P extends UpstreamPage<T>>(source: OffsetSou
  * is impossible without reading everything, and is refused.
  */
 
-/** One page of a token stream; `nextToken` absent on the last page. */
-export interface TokenPage<T> {
-  rows: T[];
-  nextToken?: string;
-}
+export type { TokenPage };
 
 /** Where a stream resumes: the page fetched with `token` (the first page when undefined), minus `skip` rows. */
 export interface StreamPosition {

@@ -1,11 +1,12 @@
 import { Decimal } from 'decimal.js';
 import { unitsNanosFromDecimal } from '../lib/money.js';
+import { UUID } from '../lib/uuid.js';
 import type { SimData } from './data.js';
 import { json, type SimRequest, type SimResponse } from './server.js';
 
 /** Scaleway's wire conventions shared by the simulator's Billing and FinOps routes. */
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { UUID };
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** Thrown by a route to answer with an error response. */

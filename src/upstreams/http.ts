@@ -34,8 +34,8 @@ const RETRY_STATUSES = [429, 500, 502, 503, 504];
 // A connection that died under the request; a timeout is not retried (it already took its time).
 const RETRY_ERRORS = ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_SOCKET'];
 
-/** `Retry-After` in ms (seconds or an HTTP date), or undefined. */
-function retryAfterMs(headers: Record<string, string | string[] | undefined> | undefined): number | undefined {
+/** `Retry-After` in ms (seconds or an HTTP date), or undefined: the one parser of that header. */
+export function retryAfterMs(headers: Record<string, string | string[] | undefined> | undefined): number | undefined {
   const value = headers?.['retry-after'];
   if (typeof value !== 'string') return undefined;
   const seconds = Number(value);
@@ -171,8 +171,8 @@ export class UpstreamHttp {
       release();
       throw this.redacted(transportError(upstream, error));
     }
+    // A body closes once read, dumped, destroyed or failed: the slot is free then.
     res.body.once('close', release);
-    res.body.once('error', release);
     if (res.statusCode >= 200 && res.statusCode < 300) {
       return { status: res.statusCode, headers: res.headers, body: res.body };
     }

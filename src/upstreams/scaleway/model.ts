@@ -1,5 +1,6 @@
 import type { Decimal } from 'decimal.js';
 import type { Money } from '../../lib/money.js';
+import type { Page } from '../../lib/page.js';
 
 /** Domain objects of the Scaleway Billing API, the same for v2beta1 and v2alpha1. Dates are RFC 3339 UTC text. */
 
@@ -78,11 +79,7 @@ export interface Discount {
   filters: { type: DiscountFilterType; value: string; exclude: boolean }[];
 }
 
-/** One upstream page of a page-number list. */
-export interface Page<T> {
-  rows: T[];
-  totalCount: number;
-}
+export type { Page, TokenPage } from '../../lib/page.js';
 
 export interface ConsumptionPage extends Page<Consumption> {
   /** When Scaleway last computed the figures. */
@@ -161,11 +158,4 @@ export interface ChargeQuery {
   skus?: string[];
   invoiceIds?: string[];
   orderBy: ChargeOrder;
-}
-
-/** One page of a token-paged list. */
-export interface TokenPage<T> {
-  rows: T[];
-  /** Absent on the last page. */
-  nextToken?: string;
 }

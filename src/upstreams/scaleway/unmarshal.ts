@@ -1,4 +1,5 @@
 import type { JsonValue } from '../../lib/json.js';
+import { retryAfterMs } from '../http.js';
 import {
   array,
   boolean,
@@ -270,12 +271,7 @@ export function retryAfterSeconds(
   headers: Record<string, string | string[] | undefined>,
   body: Record<string, unknown> = {},
 ): number | undefined {
-  const header = headers['retry-after'];
-  if (typeof header === 'string') {
-    const seconds = Number(header);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds;
-    const at = Date.parse(header);
-    if (!Number.isNaN(at)) return Math.max(0, Math.ceil((at - Date.now()) / 1000));
-  }
+  const ms = retryAfterMs(headers);
+  if (ms !== undefined) return Math.ceil(ms / 1000);
   return typeof body.reset_seconds === 'number' ? body.reset_seconds : undefined;
 }

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { Page } from '../../lib/page.js';
 import { UpstreamBadRequestError, UpstreamBadResponseError } from '../errors.js';
 import { type Limiter, UpstreamHttp, type Query } from '../http.js';
 import { parseWire } from '../wire-reader.js';
@@ -54,7 +55,7 @@ export class ScalrClient {
    * seed shows `meta.pagination`: `page[number]`/`page[size]` are sent, and a document without
    * pagination is taken whole (following `links.next`) and paged here.
    */
-  async listUsageStatistics(query: UsageQuery, page: number, pageSize: number): Promise<{ rows: UsageStatistic[]; totalCount: number }> {
+  async listUsageStatistics(query: UsageQuery, page: number, pageSize: number): Promise<Page<UsageStatistic>> {
     const params: Query = {
       'filter[date]': `between:${query.from},${query.to}`,
       'filter[account]': query.accountId,
