@@ -5,7 +5,6 @@ import {
   type ChargeFilter,
   type ChargesQuery,
   InvoicesPageDocument,
-  type InvoicesPageQuery,
   type InvoiceRowFragment,
 } from './generated/graphql.js';
 
@@ -33,12 +32,14 @@ export class BillingGraphClient {
     return body.data!;
   }
 
-  /** Every invoice of an organization, page by page. */
-  async *invoices(organizationId?: string, pageSize = 100): AsyncGenerator<InvoiceRowFragment> {
+  /**
+   * Every node of a connection, following `endCursor` while `hasNextPage`: `page` fetches the page
+   * after a cursor (null for the first) and picks the connection out of the result.
+   */
+  private async *walk<N>(page: (after: string | null) => Promise<Connection<N> | undefined>): AsyncGenerator<N> {
     let after: string | null = null;
     for (;;) {
-      const data: InvoicesPageQuery = await this.request(InvoicesPageDocument, { organizationId, first: pageSize, after });
-      const connection = data.organization?.invoices;
+      const connection = await page(after);
       if (!connection) return;
       for (const edge of connection.edges) yield edge.node;
       if (!connection.pageInfo.hasNextPage) return;
@@ -46,16 +47,19 @@ export class BillingGraphClient {
     }
   }
 
-  /** Every FinOps charge of a window, page by page. */
-  async *charges(filter: ChargeFilter, pageSize = 250): AsyncGenerator<NonNullable<ChargesQuery['organization']>['charges']['edges'][number]['node']> {
-    let after: string | null = null;
-    for (;;) {
-      const data: ChargesQuery = await this.request(ChargesDocument, { filter, first: pageSize, after });
-      const connection = data.organization?.charges;
-      if (!connection) return;
-      for (const edge of connection.edges) yield edge.node;
-      if (!connection.pageInfo.hasNextPage) return;
-      after = connection.pageInfo.endCursor;
-    }
+  /** Every invoice of an organization, page by page. */
+  invoices(organizationId?: string, pageSize = 100): AsyncGenerator<InvoiceRowFragment> {
+    return this.walk(async (after) => (await this.request(InvoicesPageDocument, { organizationId, first: pageSize, after })).organization?.invoices);
   }
+
+  /** Every FinOps charge of a window, page by page. */
+  charges(filter: ChargeFilter, pageSize = 250): AsyncGenerator<NonNullable<ChargesQuery['organization']>['charges']['edges'][number]['node']> {
+    return this.walk(async (after) => (await this.request(ChargesDocument, { filter, first: pageSize, after })).organization?.charges);
+  }
+}
+
+/** What `walk` needs of a Relay connection. */
+interface Connection<N> {
+  edges: { node: N }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }

@@ -71,9 +71,17 @@ interface PageKey<Q> {
  */
 function pageLoader<Q, T>(fetch: (query: Q, page: PageRequest) => Promise<T>, pageSize = BILLING_MAX_PAGE_SIZE): DataLoader<PageKey<Q>, T, string> {
   return new DataLoader<PageKey<Q>, T, string>(
-    (keys) => Promise.all(keys.map((k) => fetch(k.query, { page: k.page, pageSize }).catch((e: unknown) => toError(e)))),
+    eachKey((k) => fetch(k.query, { page: k.page, pageSize })),
     { cacheKeyFn: (key) => stableKey(key) },
   );
+}
+
+/**
+ * A DataLoader batch function for upstreams without a batch endpoint: one call per key, all at once;
+ * a failed key fails alone (DataLoader hands its Error to that key's loader only).
+ */
+export function eachKey<K, V>(load: (key: K) => Promise<V>): (keys: readonly K[]) => Promise<(V | Error)[]> {
+  return (keys) => Promise.all(keys.map((key) => load(key).catch(toError)));
 }
 
 /** Scalr is optional: without a token its fields say so, and nothing calls it. */
@@ -82,7 +90,7 @@ export function requireScalr(scalr: ScalrClient | undefined): ScalrClient {
   return scalr;
 }
 
-function toError(e: unknown): Error {
+export function toError(e: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
 }
 
@@ -102,15 +110,13 @@ export function createLoaders({ billing, finops, scalr }: Clients, settings: Gra
       settings.scalrPageSize,
     ),
     /** Scalr accounts by id, to verify one when no account list is configured. */
-    scalrAccounts: new DataLoader<string, ScalrAccount>((ids) =>
-      Promise.all(ids.map((id) => requireScalr(scalr).getAccount(id).catch((e: unknown) => toError(e)))),
-    ),
+    scalrAccounts: new DataLoader<string, ScalrAccount>(eachKey((id) => requireScalr(scalr).getAccount(id))),
     invoices: pageLoader<InvoiceQuery, UpstreamPage<Invoice>>((q, p) => billing.listInvoices(q, p)),
     consumptions: pageLoader<ConsumptionQuery, ConsumptionPage>((q, p) => billing.listConsumptions(q, p)),
     discounts: pageLoader<DiscountQuery, UpstreamPage<Discount>>((q, p) => billing.listDiscounts(q, p)),
     /** FinOps charge pages by query and page token. */
     chargePages: new DataLoader<{ query: ChargeQuery; token?: string }, TokenPage<Charge>, string>(
-      (keys) => Promise.all(keys.map((k) => finops.listCharges(k.query, settings.finopsPageSize, k.token).catch((e: unknown) => toError(e)))),
+      eachKey((k) => finops.listCharges(k.query, settings.finopsPageSize, k.token)),
       { cacheKeyFn: (key) => stableKey(key) },
     ),
   };

@@ -5,6 +5,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import {
   type DocumentNode,
   type FragmentDefinitionNode,
+  getOperationAST,
   GraphQLError,
   Kind,
   type OperationDefinitionNode,
@@ -89,10 +90,7 @@ export function totalFirst(document: DocumentNode, operation: OperationDefinitio
 /** This graph reads only: a mutation or subscription is refused clearly, before any executor sees it. */
 const useQueriesOnly: Plugin = {
   onExecute({ args, setResultAndStopExecution }) {
-    const operation = args.document.definitions.find(
-      (d: DocumentNode['definitions'][number]): d is OperationDefinitionNode =>
-        d.kind === Kind.OPERATION_DEFINITION && (args.operationName == null || d.name?.value === args.operationName),
-    );
+    const operation = getOperationAST(args.document, args.operationName);
     if (operation && operation.operation !== 'query') {
       setResultAndStopExecution({
         errors: [new GraphQLError(`This graph has no ${operation.operation}s: it only reads`, { extensions: { code: 'BAD_USER_INPUT' } })],
@@ -105,10 +103,7 @@ const useQueriesOnly: Plugin = {
 function useTotalFirstLimit(max: number): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const operation = args.document.definitions.find(
-        (d: DocumentNode["definitions"][number]): d is OperationDefinitionNode =>
-          d.kind === Kind.OPERATION_DEFINITION && (args.operationName == null || d.name?.value === args.operationName),
-      );
+      const operation = getOperationAST(args.document, args.operationName);
       if (!operation) return;
       const total = totalFirst(args.document, operation, (args.variableValues ?? {}) as Record<string, unknown>);
       if (total > max) {

@@ -1,7 +1,7 @@
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import { builder } from '../builder.js';
-import { type Context, stableKey } from '../context.js';
+import { type Context, eachKey, stableKey } from '../context.js';
 import { badInput } from '../errors.js';
 import { timestampMicros } from '../lib/time.js';
 import { UpstreamBadRequestError } from '../upstreams/errors.js';
@@ -171,7 +171,7 @@ const windowLoader = createContextCache(
             }
           });
         }
-        return Promise.all(keys.map((key) => results.get(key)!.catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
+        return eachKey((key: WindowKey) => results.get(key)!)(keys);
       },
       { cacheKeyFn: (key) => stableKey(key) },
     ),

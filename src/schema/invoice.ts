@@ -50,7 +50,7 @@ async function loadInvoices(keys: readonly string[], ctx: Context): Promise<(Inv
         if (ctx.billing.version === 'v2beta1') {
           const invoice = await ctx.billing.getInvoice(invoiceId);
           // Never serve an invoice of another organization under this one's id.
-          return invoice.organizationId === organizationId ? { ...invoice, organizationId } : missing;
+          return invoice.organizationId === organizationId ? (invoice as InvoiceShape) : missing;
         }
         // v2alpha1 has no get-invoice endpoint: look through the organization's list (one walk per request).
         const all = await offsetConnection(ctx.sources.invoices({ organizationId, orderBy: 'invoice_number_desc' }), {}).all();

@@ -46,8 +46,6 @@ export interface StackOptions {
   hints?: boolean;
 }
 
-/** Limits as in production defaults, so that every test runs under them. */
-export const TEST_LIMITS: QueryLimits = DEFAULT_LIMITS;
 
 export async function startStack(options: StackOptions = {}) {
   const now = options.now ?? new Date();
@@ -69,7 +67,8 @@ export async function startStack(options: StackOptions = {}) {
     logging: transcriptLogger,
     graphiql: options.graphiql,
     plugins: [recordResponses],
-    limits: { ...TEST_LIMITS, ...options.limits },
+    // Production's defaults, so that every test runs under them.
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
     auth,
     settings: {
       defaultOrganizationId: orgs[0],
