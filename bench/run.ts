@@ -9,7 +9,7 @@
  * PASS/FAIL for every target; the exit code is non-zero when a target fails.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,8 @@ interface Measure {
   calls: number;
   /** The fewest calls this client could make for the work. */
   minCalls?: number;
+  /** CPU time of the gateway process per run, ms (Linux only; gateway rows only). */
+  cpuMs?: number;
 }
 
 export interface ScenarioResult {
@@ -68,13 +70,14 @@ const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length -
 async function startGateway(sim: Simulator, profileDir?: string): Promise<{ child: ChildProcess; url: string }> {
   const orgs = sim.data.organizations.map((o) => o.id);
   const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const home = mkdtempSync(join(tmpdir(), 'bench-'));
   const child = spawn(process.execPath, [...profile, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: {
       PATH: process.env.PATH,
       HOST: '127.0.0.1',
       PORT: '0',
-      XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'bench-')),
+      XDG_CONFIG_HOME: home,
       SCW_SECRET_KEY: SECRET,
       SCW_API_URL: sim.url,
       SCW_DEFAULT_ORGANIZATION_ID: orgs[0],
@@ -89,6 +92,7 @@ async function startGateway(sim: Simulator, profileDir?: string): Promise<{ chil
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.once('exit', () => rmSync(home, { recursive: true, force: true }));
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -273,11 +277,22 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     },
   ];
 
+  // User + system CPU time of the gateway process, ms; undefined off Linux.
+  const gatewayCpu = (): number | undefined => {
+    try {
+      const fields = readFileSync(`/proc/${gateway.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      return undefined;
+    }
+  };
   const measure = async (name: string, work: Work, minCalls?: number): Promise<Measure> => {
     const times: number[] = [];
     let calls = 0;
+    let cpuAtStart: number | undefined;
     // Two warm-up runs (JIT, keep-alive connections, list totals), then the measured ones.
     for (let i = 0; i < 2 + options.runs; i++) {
+      if (i === 2) cpuAtStart = gatewayCpu();
       sim.resetLog();
       const started = performance.now();
       await work();
@@ -287,7 +302,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         calls = Math.max(calls, sim.log.length);
       }
     }
-    return { name, times, calls, minCalls };
+    const cpuAtEnd = gatewayCpu();
+    const cpuMs = cpuAtStart === undefined || cpuAtEnd === undefined ? undefined : (cpuAtEnd - cpuAtStart) / options.runs;
+    return { name, times, calls, minCalls, cpuMs };
   };
 
   const results: ScenarioResult[] = [];
@@ -316,6 +333,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       log(`| ${m.name} | ${m.calls}${m.minCalls === undefined ? '' : ` (${m.minCalls})`} | ${median(m.times).toFixed(1)} | ${p99(m.times).toFixed(1)} | ${(median(m.times) / result.criticalPathMs).toFixed(2)} | ${(median(g.times) / median(m.times)).toFixed(2)} |`);
     }
     if (!k) log(`| Scaleway SDK | ${s.sdkNote} | | | | |`);
+    if (g.cpuMs !== undefined) log(`gateway CPU time: ${g.cpuMs.toFixed(1)} ms per request; baselines' runs: ${[f, ...(k ? [k] : [])].map((m) => `${m.name} ${(m.cpuMs ?? 0).toFixed(1)} ms`).join(', ')} (idle gateway)`);
     for (const t of targets) log(`${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.detail}`);
   }
 

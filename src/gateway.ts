@@ -5,6 +5,7 @@ import { type Context, createContext, type Services } from './context.js';
 import { maskError } from './errors.js';
 import { examples } from './graphiql/examples.js';
 import { invoicePdfResponse } from './invoice-pdf.js';
+import { useJit } from './jit.js';
 import { limitPlugins, type QueryLimits } from './limits.js';
 import { getSchema } from './schema/index.js';
 
@@ -15,6 +16,8 @@ export interface GatewayOptions extends Services {
   logging?: boolean | 'debug' | 'info' | 'warn' | 'error' | YogaLogger;
   limits: QueryLimits;
   auth: AuthSettings;
+  /** Interpreted runs of an operation before it is compiled (graphql-jit); default 1. */
+  jitAfter?: number;
   /** More yoga/envelop plugins, run after the gateway's own (embedding, observability). */
   plugins?: Plugin[];
 }
@@ -41,9 +44,12 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
     // The stock page loads GraphiQL from a CDN and stays blank offline; this one is self-contained.
     renderGraphiQL,
     landingPage: false,
+    // The body limit is ours (limits.ts: a declared Content-Length, checked before reading). yoga's
+    // own re-streams every body through a web TransformStream, a third of a millisecond per request.
+    maxRequestBodySize: false,
     logging: options.logging ?? 'info',
     batching: options.limits.maxBatch > 1 ? { limit: options.limits.maxBatch } : false,
     // Authentication first: nothing else runs for an unknown caller.
-    plugins: [useAuth(options.auth), ...limitPlugins(options.limits), invoicePdfRoute(services), ...(options.plugins ?? [])],
+    plugins: [useAuth(options.auth), ...limitPlugins(options.limits), invoicePdfRoute(services), useJit(options.jitAfter ?? 1), ...(options.plugins ?? [])],
   });
 }

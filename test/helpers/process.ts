@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,10 @@ export function startGateway(env: Record<string, string> = {}): { child: ChildPr
   let text = '';
   child.stdout!.on('data', (d) => (text += d));
   child.stderr!.on('data', (d) => (text += d));
-  child.on('exit', () => record('process output', text));
+  child.on('exit', () => {
+    record('process output', text);
+    rmSync(home, { recursive: true, force: true });
+  });
   return { child, output: () => text };
 }
 

@@ -42,6 +42,8 @@ export interface StackOptions {
   /** Latency the simulator adds to every call, ms. */
   latencyMs?: number;
   graphiql?: boolean;
+  /** Interpreted runs of an operation before graphql-jit compiles it; 0 by default, so tests exercise the compiled path. */
+  jitAfter?: number;
   /** Remember list totals across requests (off by default: call counts stay those of a cold gateway). */
   hints?: boolean;
 }
@@ -67,6 +69,7 @@ export async function startStack(options: StackOptions = {}) {
     logging: transcriptLogger,
     graphiql: options.graphiql,
     plugins: [recordResponses],
+    jitAfter: options.jitAfter ?? 0,
     // Production's defaults, so that every test runs under them.
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     auth,
