@@ -70,9 +70,17 @@ interface PageKey<Q> {
  * fragments is one call, and pages of one list fetched for different fields are shared.
  */
 function pageLoader<Q, T>(fetch: (query: Q, page: PageRequest) => Promise<T>, pageSize = BILLING_MAX_PAGE_SIZE): DataLoader<PageKey<Q>, T, string> {
+  // A connection asks for several pages of one query object: its key is computed once.
+  const queryKeys = new WeakMap<object, string>();
+  const queryKey = (query: Q) => {
+    if (typeof query !== 'object' || query === null) return stableKey(query);
+    let key = queryKeys.get(query);
+    if (key === undefined) queryKeys.set(query, (key = stableKey(query)));
+    return key;
+  };
   return new DataLoader<PageKey<Q>, T, string>(
     eachKey((k) => fetch(k.query, { page: k.page, pageSize })),
-    { cacheKeyFn: (key) => stableKey(key) },
+    { cacheKeyFn: (key) => `${key.page} ${queryKey(key.query)}` },
   );
 }
 

@@ -19,10 +19,14 @@ export interface Money {
  * operations only (exact, and far cheaper than a Decimal for serving a value as is).
  */
 export function formatUnitsNanos(units: number, nanos: number): string {
-  const negative = units < 0 || nanos < 0;
-  const fraction = String(Math.abs(nanos)).padStart(9, '0').replace(/0+$/, '');
-  const whole = String(Math.abs(units));
-  return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
+  const whole = `${units < 0 || nanos < 0 ? '-' : ''}${Math.abs(units)}`;
+  if (nanos === 0) return whole;
+  // Nine digits, then without trailing zeros; by char codes (served once per amount, 500 a page).
+  const digits = String(Math.abs(nanos));
+  const fraction = '000000000'.slice(digits.length) + digits;
+  let end = 9;
+  while (fraction.charCodeAt(end - 1) === 48) end--;
+  return `${whole}.${fraction.slice(0, end)}`;
 }
 
 const NANOS_PER_UNIT = 1_000_000_000n;
@@ -45,6 +49,19 @@ export function unitsNanosFromDecimal(amount: Decimal): { units: bigint; nanos: 
   // Through text, not `times(1e9)`: decimal.js arithmetic rounds to 20 significant digits.
   const total = BigInt(amount.toFixed(9, Decimal.ROUND_HALF_EVEN).replace('.', ''));
   return { units: total / NANOS_PER_UNIT, nanos: total % NANOS_PER_UNIT };
+}
+
+/**
+ * An exact decimal number as text in plain notation (what the Decimal scalar serves), for values
+ * the gateway only passes on: no Decimal is built for them.
+ */
+export type DecimalText = string;
+
+const plainCanonical = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
+
+/** Exact decimal source text (plain or exponent notation) → {@link DecimalText}, as `formatDecimal` would print it. */
+export function decimalText(text: string): DecimalText {
+  return plainCanonical.test(text) && text !== '-0' ? text : formatDecimal(new Decimal(text));
 }
 
 /** Plain notation, never exponent: decimal.js' `toString()` prints 1e-9 for a nano. */

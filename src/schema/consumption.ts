@@ -1,4 +1,4 @@
-import type { Decimal } from 'decimal.js';
+import type { DecimalText } from '../lib/money.js';
 import { builder } from '../builder.js';
 import { badInput } from '../errors.js';
 import { billingPeriodOf } from '../upstreams/scaleway/client.js';
@@ -70,7 +70,7 @@ builder.objectField(OrganizationRef, 'consumptions', (t) =>
         return Object.defineProperties(connection, {
           updatedAt: { get: () => connection.anchor().then((p) => p.updatedAt ?? null) },
           totalDiscountUntaxed: { get: () => connection.anchor().then((p) => p.totalDiscountUntaxed ?? null) },
-        }) as typeof connection & { updatedAt: Promise<string | null>; totalDiscountUntaxed: Promise<Decimal | null> };
+        }) as typeof connection & { updatedAt: Promise<string | null>; totalDiscountUntaxed: Promise<DecimalText | null> };
       },
     },
     {

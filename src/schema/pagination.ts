@@ -123,6 +123,22 @@ function count(value: number | null | undefined, argument: string): number | und
 }
 
 /**
+ * An edge whose cursor is signed only when selected: a query of 500 edges rarely asks for 500
+ * cursors. A class, so that the getter lives once on its prototype, not on every edge.
+ */
+class OffsetEdge<T> implements Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly offset: number,
+    private readonly cursorAt: (offset: number) => string,
+  ) {}
+
+  get cursor(): string {
+    return this.cursorAt(this.offset);
+  }
+}
+
+/**
  * Validates Relay arguments at once (throwing BAD_USER_INPUT before any call) and returns the
  * lazy connection. A window reads its first page alone (its `total_count` bounds the rest), then
  * every other page it needs concurrently; `last` without `before` starts from page 1.
@@ -222,20 +238,12 @@ export function offsetConnection<T, P extends UpstreamPage<T>>(source: OffsetSou
       return { from, to, rows: await read(from, to, totalCount), totalCount };
     })());
 
-  const sign = signer(source.name, source.filter);
-  const cursor = (offset: number) => offsetCursor(source.name, source.filter, offset, sign);
+  let sign: ReturnType<typeof signer> | undefined;
+  const cursor = (offset: number) => offsetCursor(source.name, source.filter, offset, (sign ??= signer(source.name, source.filter)));
   return {
     get edges() {
       if (end === start && !fromEnd) return Promise.resolve([]);
-      // Cursors are signed only when selected: a query of 500 edges rarely asks for 500 cursors.
-      return resolve().then(({ from, rows }) =>
-        rows.map((node, i) => ({
-          node,
-          get cursor() {
-            return cursor(from + i);
-          },
-        })),
-      );
+      return resolve().then(({ from, rows }) => rows.map((node, i) => new OffsetEdge(node, from + i, cursor)));
     },
     get pageInfo() {
       return resolve().then(({ from, to, totalCount }) => ({

@@ -180,18 +180,21 @@ export class Simulator {
     // Logged on arrival (its status once answered): a call still waiting counts too.
     const entry: LoggedCall = { method: sim.method, path: sim.path, query: sim.query, status: 0, headers: sim.headers };
     this.log.push(entry);
-    const latency = this.latencyMs + (fault?.latencyMs ?? 0);
-    if (latency > 0) await sleep(latency);
-    let out: SimResponse;
-    if (fault?.drop) {
-      req.socket.destroy();
-      return;
-    } else if (fault?.malformed) {
+    // The answer is made on arrival, then held for the latency: a real upstream's own work happens
+    // inside its latency, on its machines, not one answer after another in this process.
+    let out: SimResponse | undefined;
+    if (fault?.malformed) {
       out = { status: 200, headers: { 'content-type': 'application/json' }, body: '{"invoices": [{"id": "trunc' };
     } else if (fault?.status !== undefined) {
       out = { status: fault.status, headers: fault.headers ?? {}, body: fault.body ?? '' };
-    } else {
+    } else if (!fault?.drop) {
       out = this.route(sim);
+    }
+    const latency = this.latencyMs + (fault?.latencyMs ?? 0);
+    if (latency > 0) await sleep(latency);
+    if (!out) {
+      req.socket.destroy();
+      return;
     }
     entry.status = out.status;
     res.writeHead(out.status, out.headers);

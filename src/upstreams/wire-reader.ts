@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { JsonNumber, type JsonValue } from '../lib/json.js';
-import { decimalFromUnitsNanos, formatUnitsNanos, type Money } from '../lib/money.js';
+import { type DecimalText, decimalFromUnitsNanos, decimalText as plainDecimal, formatUnitsNanos, type Money } from '../lib/money.js';
 import { UpstreamBadResponseError, type UpstreamName } from './errors.js';
 
 /**
@@ -71,17 +71,17 @@ export function integer(value: JsonValue | undefined, path: string, key?: string
 const decimalText = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /**
- * An exact decimal from a JSON number's source text (see `parseJsonExact`) or a decimal string.
- * A plain JS number is accepted through its shortest round-trip text, which is what was on the
- * wire for every value of up to 15 significant digits.
+ * An exact decimal from a JSON number's source text (see `parseJsonExact`) or a decimal string,
+ * as plain-notation text. A plain JS number is accepted through its shortest round-trip text,
+ * which is what was on the wire for every value of up to 15 significant digits.
  */
-export function decimal(value: JsonValue | undefined, path: string, key?: string): Decimal {
+export function decimal(value: JsonValue | undefined, path: string, key?: string): DecimalText {
   const text = value instanceof JsonNumber ? value.text : typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || !decimalText.test(text)) throw new WireShapeError(path, 'a decimal number', key);
-  return new Decimal(text);
+  return plainDecimal(text);
 }
 
-export function optionalDecimal(value: JsonValue | undefined, path: string, key?: string): Decimal | undefined {
+export function optionalDecimal(value: JsonValue | undefined, path: string, key?: string): DecimalText | undefined {
   return value === null || value === undefined ? undefined : decimal(value, path, key);
 }
 

@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { decimalFromUnitsNanos, formatDecimal, formatUnitsNanos, sumByCurrency, unitsNanosFromDecimal } from '../../src/lib/money.js';
+import { decimalFromUnitsNanos, decimalText, formatDecimal, formatUnitsNanos, sumByCurrency, unitsNanosFromDecimal } from '../../src/lib/money.js';
 
 describe('money', () => {
   it.each([
@@ -23,6 +23,9 @@ describe('money', () => {
     [0, -1, '-0.000000001'],
     [0, 0, '0'],
     [9_007_199_254_740_991, 999_999_999, '9007199254740991.999999999'],
+    [7, 500_000_000, '7.5'],
+    [-7, 0, '-7'],
+    [0, 10, '0.00000001'],
   ])('formats units %s and nanos %s as %s without a Decimal', (units, nanos, text) => {
     expect(formatUnitsNanos(units, nanos)).toBe(text);
     expect(formatUnitsNanos(units, nanos)).toBe(formatDecimal(decimalFromUnitsNanos(BigInt(units), BigInt(nanos))));
@@ -64,4 +67,11 @@ describe('money', () => {
     expect(formatDecimal(new Decimal('1e-9'))).toBe('0.000000001');
     expect(formatDecimal(new Decimal('1e21'))).toBe('1000000000000000000000');
   });
+
+  it.each(['1.50', '1e-7', '-0', '0.000', '1E+3', '-3.25', '2707.07', '16295.3', '12', '-0.0', '0.10000000000000000555'])(
+    'passes decimal text %s on as formatDecimal would print it',
+    (text) => {
+      expect(decimalText(text)).toBe(formatDecimal(new Decimal(text)));
+    },
+  );
 });

@@ -1,4 +1,4 @@
-import type { Decimal } from 'decimal.js';
+import type { DecimalText } from '../../lib/money.js';
 import type { Money } from '../../lib/money.js';
 import type { Page } from '../../lib/page.js';
 
@@ -43,7 +43,7 @@ export interface Consumption {
   resourceName?: string;
   sku?: string;
   unit?: string;
-  billedQuantity?: Decimal;
+  billedQuantity?: DecimalText;
   consumerId?: string;
   value: Money;
 }
@@ -69,9 +69,9 @@ export interface Discount {
   description: string;
   mode: DiscountMode;
   /** Exact text of the upstream's JSON float. A discount carries no currency. */
-  value: Decimal;
-  valueUsed: Decimal;
-  valueRemaining: Decimal;
+  value: DecimalText;
+  valueUsed: DecimalText;
+  valueRemaining: DecimalText;
   creationDate?: string;
   startDate?: string;
   stopDate?: string;
@@ -85,7 +85,7 @@ export interface ConsumptionPage extends Page<Consumption> {
   /** When Scaleway last computed the figures. */
   updatedAt?: string;
   /** Sum of all discounts, untaxed; sent only without category or project filter. */
-  totalDiscountUntaxed?: Decimal;
+  totalDiscountUntaxed?: DecimalText;
 }
 
 export interface InvoiceQuery {
