@@ -2,7 +2,10 @@
  * `npm run bench`: the gateway against direct API use, on the in-repo simulator with a fixed
  * upstream latency, all in one run on this machine.
  *
- *   npm run bench -- [--latency 25] [--runs 20] [--load-seconds 10] [--connections 10]
+ *   npm run bench -- [--latency 25] [--runs 20] [--load-seconds 10] [--connections 10] [--only AB] [--profile DIR]
+ *
+ * BENCH_NODE_FLAGS adds node flags to the gateway process; BENCH_GATEWAY_ROOT runs the gateway of
+ * another checkout (a before/after comparison on the same simulator and baselines).
  *
  * Baselines: (1) the official Scaleway SDK (@scaleway/sdk-billing) used as its docs show, and
  * (2) plain undici calls written to be as fast as possible (the floor). Each prints a table and
@@ -44,7 +47,7 @@ interface Measure {
   calls: number;
   /** The fewest calls this client could make for the work. */
   minCalls?: number;
-  /** CPU time of the gateway process per run, ms (Linux only; gateway rows only). */
+  /** CPU time of the gateway process per request, ms (Linux only; the gateway's row only). */
   cpuMs?: number;
 }
 
@@ -72,7 +75,7 @@ async function startGateway(sim: Simulator, profileDir?: string): Promise<{ chil
   const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const home = mkdtempSync(join(tmpdir(), 'bench-'));
   const child = spawn(process.execPath, [...profile, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
+    cwd: process.env.BENCH_GATEWAY_ROOT ?? root,
     env: {
       PATH: process.env.PATH,
       HOST: '127.0.0.1',
@@ -286,33 +289,41 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       return undefined;
     }
   };
-  const measure = async (name: string, work: Work, minCalls?: number): Promise<Measure> => {
-    const times: number[] = [];
-    let calls = 0;
-    let cpuAtStart: number | undefined;
-    // Two warm-up runs (JIT, keep-alive connections, list totals), then the measured ones.
+  /**
+   * Runs the clients of a scenario in turn, run after run (gateway, floor, SDK, gateway, …): a slow
+   * phase of this shared machine then weighs on every client alike, not on whichever ran during it.
+   * The first is the gateway: its process's CPU time is summed over its own runs.
+   */
+  const measure = async (clients: { name: string; work: Work; minCalls?: number }[]): Promise<Measure[]> => {
+    const out: Measure[] = clients.map(({ name, minCalls }) => ({ name, times: [], calls: 0, minCalls }));
+    let cpu: number | undefined = 0;
+    // Two warm-up rounds (JIT, keep-alive connections, list totals), then the measured ones.
     for (let i = 0; i < 2 + options.runs; i++) {
-      if (i === 2) cpuAtStart = gatewayCpu();
-      sim.resetLog();
-      const started = performance.now();
-      await work();
-      const elapsed = performance.now() - started;
-      if (i >= 2) {
-        times.push(elapsed);
-        calls = Math.max(calls, sim.log.length);
+      for (const [j, client] of clients.entries()) {
+        sim.resetLog();
+        const cpuBefore = j === 0 ? gatewayCpu() : undefined;
+        const started = performance.now();
+        await client.work();
+        const elapsed = performance.now() - started;
+        const cpuAfter = j === 0 ? gatewayCpu() : undefined;
+        if (i < 2) continue;
+        out[j]!.times.push(elapsed);
+        out[j]!.calls = Math.max(out[j]!.calls, sim.log.length);
+        if (j === 0) cpu = cpu === undefined || cpuBefore === undefined || cpuAfter === undefined ? undefined : cpu + cpuAfter - cpuBefore;
       }
     }
-    const cpuAtEnd = gatewayCpu();
-    const cpuMs = cpuAtStart === undefined || cpuAtEnd === undefined ? undefined : (cpuAtEnd - cpuAtStart) / options.runs;
-    return { name, times, calls, minCalls, cpuMs };
+    if (cpu !== undefined) out[0]!.cpuMs = cpu / options.runs;
+    return out;
   };
 
   const results: ScenarioResult[] = [];
   log(`billing-graph benchmark: upstream latency ${options.latencyMs} ms, ${options.runs} runs each, Node ${process.version}, ${process.platform}/${process.arch}`);
   for (const s of scenarios.filter((x) => !options.only || options.only.includes(x.name[0]!))) {
-    const g = await measure('gateway', s.gateway, s.gatewayMinCalls);
-    const f = await measure('plain undici (floor)', s.floor, s.floorMinCalls);
-    const k = s.sdk ? await measure('Scaleway SDK', s.sdk) : undefined;
+    const [g, f, k] = (await measure([
+      { name: 'gateway', work: s.gateway, minCalls: s.gatewayMinCalls },
+      { name: 'plain undici (floor)', work: s.floor, minCalls: s.floorMinCalls },
+      ...(s.sdk ? [{ name: 'Scaleway SDK', work: s.sdk }] : []),
+    ])) as [Measure, Measure, Measure | undefined];
     const targets: ScenarioResult['targets'] = [
       { name: 'upstream calls = minimum', pass: g.calls === s.gatewayMinCalls, detail: `${g.calls} vs ${s.gatewayMinCalls}` },
     ];
@@ -333,7 +344,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       log(`| ${m.name} | ${m.calls}${m.minCalls === undefined ? '' : ` (${m.minCalls})`} | ${median(m.times).toFixed(1)} | ${p99(m.times).toFixed(1)} | ${(median(m.times) / result.criticalPathMs).toFixed(2)} | ${(median(g.times) / median(m.times)).toFixed(2)} |`);
     }
     if (!k) log(`| Scaleway SDK | ${s.sdkNote} | | | | |`);
-    if (g.cpuMs !== undefined) log(`gateway CPU time: ${g.cpuMs.toFixed(1)} ms per request; baselines' runs: ${[f, ...(k ? [k] : [])].map((m) => `${m.name} ${(m.cpuMs ?? 0).toFixed(1)} ms`).join(', ')} (idle gateway)`);
+    if (g.cpuMs !== undefined) log(`gateway process CPU time (all its threads, user + system): ${g.cpuMs.toFixed(1)} ms per request`);
     for (const t of targets) log(`${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.detail}`);
   }
 
