@@ -47,7 +47,7 @@ interface Measure {
   calls: number;
   /** The fewest calls this client could make for the work. */
   minCalls?: number;
-  /** CPU time of the gateway process per request, ms (Linux only; the gateway's row only). */
+  /** CPU time of the gateway process per run, ms (Linux only; the gateway's row only). */
   cpuMs?: number;
 }
 
@@ -344,7 +344,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       log(`| ${m.name} | ${m.calls}${m.minCalls === undefined ? '' : ` (${m.minCalls})`} | ${median(m.times).toFixed(1)} | ${p99(m.times).toFixed(1)} | ${(median(m.times) / result.criticalPathMs).toFixed(2)} | ${(median(g.times) / median(m.times)).toFixed(2)} |`);
     }
     if (!k) log(`| Scaleway SDK | ${s.sdkNote} | | | | |`);
-    if (g.cpuMs !== undefined) log(`gateway process CPU time (all its threads, user + system): ${g.cpuMs.toFixed(1)} ms per request`);
+    if (g.cpuMs !== undefined) log(`gateway process CPU time (all its threads, user + system): ${g.cpuMs.toFixed(1)} ms per run`);
     for (const t of targets) log(`${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.detail}`);
   }
 
