@@ -53,13 +53,14 @@ export function useJit(runsBeforeCompile = 1): Plugin {
  */
 function asInterpreted(result: ExecutionResult, source: Source | undefined): ExecutionResult {
   if (!result.errors?.length) return result;
+  let lineStarts: number[] | undefined;
   const errors = result.errors.map((error) => {
     if (error.nodes || !error.locations || !source) return error;
     // Line breaks as graphql-js counts them.
-    const lineStarts = [0, ...Array.from(source.body.matchAll(/\r\n|[\n\r]/g), (m) => m.index + m[0].length)];
+    const starts = (lineStarts ??= [0, ...Array.from(source.body.matchAll(/\r\n|[\n\r]/g), (m) => m.index + m[0].length)]);
     return new GraphQLError(error.message, {
       source,
-      positions: error.locations.map((l) => (lineStarts[l.line - 1] ?? 0) + l.column - 1),
+      positions: error.locations.map((l) => (starts[l.line - 1] ?? 0) + l.column - 1),
       path: error.path,
       originalError: error.originalError,
       extensions: error.extensions,
