@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { JsonNumber, type JsonValue } from '../lib/json.js';
-import { type DecimalText, decimalFromUnitsNanos, decimalText as plainDecimal, formatUnitsNanos, type Money } from '../lib/money.js';
+import { type DecimalText, decimalFromUnitsNanos, decimalText, formatUnitsNanos, type Money } from '../lib/money.js';
 import { UpstreamBadResponseError, type UpstreamName } from './errors.js';
 
 /**
@@ -68,7 +68,7 @@ export function integer(value: JsonValue | undefined, path: string, key?: string
   return Number(n);
 }
 
-const decimalText = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const decimalNumber = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /**
  * An exact decimal from a JSON number's source text (see `parseJsonExact`) or a decimal string,
@@ -77,8 +77,8 @@ const decimalText = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
  */
 export function decimal(value: JsonValue | undefined, path: string, key?: string): DecimalText {
   const text = value instanceof JsonNumber ? value.text : typeof value === 'number' ? String(value) : value;
-  if (typeof text !== 'string' || !decimalText.test(text)) throw new WireShapeError(path, 'a decimal number', key);
-  return plainDecimal(text);
+  if (typeof text !== 'string' || !decimalNumber.test(text)) throw new WireShapeError(path, 'a decimal number', key);
+  return decimalText(text);
 }
 
 export function optionalDecimal(value: JsonValue | undefined, path: string, key?: string): DecimalText | undefined {

@@ -1,5 +1,4 @@
-import type { DecimalText } from '../../lib/money.js';
-import type { Money } from '../../lib/money.js';
+import type { DecimalText, Money } from '../../lib/money.js';
 import type { Page } from '../../lib/page.js';
 
 /** Domain objects of the Scaleway Billing API, the same for v2beta1 and v2alpha1. Dates are RFC 3339 UTC text. */
@@ -68,7 +67,7 @@ export interface Discount {
   organizationId?: string;
   description: string;
   mode: DiscountMode;
-  /** Exact text of the upstream's JSON float. A discount carries no currency. */
+  /** The upstream's JSON float, exactly, in plain notation. A discount carries no currency. */
   value: DecimalText;
   valueUsed: DecimalText;
   valueRemaining: DecimalText;
