@@ -3,8 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { SimCharge } from '../../src/simulator/data.js';
 import { useStack } from '../helpers/stack.js';
 
-/** FinOps charges: token pagination, clamping, filters and batching, against the simulator (page_size 100). */
-const stack = useStack({ finopsPageSize: 100 });
+/**
+ * FinOps charges: token pagination, clamping, filters and batching, against the simulator (page_size 100).
+ * The windows below are fixed dates, so the simulator's clock is too: its charges span the four months
+ * before "now", and a real clock would move them out from under the windows.
+ */
+const stack = useStack({ finopsPageSize: 100, now: new Date('2026-11-15T12:00:00Z') });
 const P = 100;
 
 const QUERY = `query($org: UUID, $first: Int, $after: String, $filter: ChargeFilter!) {
