@@ -11,20 +11,16 @@ import { offsetConnection } from './pagination.js';
 const ConsumptionRef = builder.objectRef<Consumption>('Consumption').implement({
   description: 'Consumption of one product in one project over a billing period (the figures invoices are made of).',
   fields: (t) => ({
-    projectId: t.field({ type: 'UUID', nullable: true, description: 'Project that consumed.', resolve: (c) => c.projectId ?? null }),
-    projectName: t.string({ nullable: true, description: 'Name of the project, when the upstream sends it.', resolve: (c) => c.projectName ?? null }),
-    categoryName: t.string({ nullable: true, description: 'Invoice category, e.g. `Compute`.', resolve: (c) => c.categoryName ?? null }),
-    productName: t.string({ nullable: true, description: 'Product, e.g. `PRO2-XXS`.', resolve: (c) => c.productName ?? null }),
-    resourceName: t.string({
-      nullable: true,
-      description: 'Price reference label (e.g. `PRO2-XS - FR-PAR-1`), not a user resource name (v2beta1).',
-      resolve: (c) => c.resourceName ?? null,
-    }),
-    sku: t.string({ nullable: true, description: 'SKU the consumption is priced with.', resolve: (c) => c.sku ?? null }),
-    unit: t.string({ nullable: true, description: 'Unit of `billedQuantity`, e.g. `minute` (v2beta1).', resolve: (c) => c.unit ?? null }),
-    billedQuantity: t.field({ type: 'Decimal', nullable: true, description: 'Billed quantity in `unit` (v2beta1).', resolve: (c) => c.billedQuantity ?? null }),
-    consumerId: t.string({ nullable: true, description: 'Organization id of the consumer (v2beta1).', resolve: (c) => c.consumerId ?? null }),
-    value: t.field({ type: MoneyRef, description: 'Amount consumed, untaxed.', resolve: (c) => c.value }),
+    projectId: t.expose('projectId', { type: 'UUID', nullable: true, description: 'Project that consumed.' }),
+    projectName: t.exposeString('projectName', { nullable: true, description: 'Name of the project, when the upstream sends it.' }),
+    categoryName: t.exposeString('categoryName', { nullable: true, description: 'Invoice category, e.g. `Compute`.' }),
+    productName: t.exposeString('productName', { nullable: true, description: 'Product, e.g. `PRO2-XXS`.' }),
+    resourceName: t.exposeString('resourceName', { nullable: true, description: 'Price reference label (e.g. `PRO2-XS - FR-PAR-1`), not a user resource name (v2beta1).' }),
+    sku: t.exposeString('sku', { nullable: true, description: 'SKU the consumption is priced with.' }),
+    unit: t.exposeString('unit', { nullable: true, description: 'Unit of `billedQuantity`, e.g. `minute` (v2beta1).' }),
+    billedQuantity: t.expose('billedQuantity', { type: 'Decimal', nullable: true, description: 'Billed quantity in `unit` (v2beta1).' }),
+    consumerId: t.exposeString('consumerId', { nullable: true, description: 'Organization id of the consumer (v2beta1).' }),
+    value: t.expose('value', { type: MoneyRef, description: 'Amount consumed, untaxed.' }),
   }),
 });
 

@@ -37,7 +37,7 @@ const DiscountFilterTypeEnum = builder.enumType('DiscountFilterType', {
 const DiscountFilterRef = builder.objectRef<Discount['filters'][number]>('DiscountFilter').implement({
   description: 'Limits where a discount applies.',
   fields: (t) => ({
-    type: t.field({ type: DiscountFilterTypeEnum, description: 'What the filter matches.', resolve: (f) => f.type }),
+    type: t.expose('type', { type: DiscountFilterTypeEnum, description: 'What the filter matches.' }),
     value: t.exposeString('value', { description: 'The category, product, region… matched.' }),
     exclude: t.exposeBoolean('exclude', { description: 'True: the discount applies everywhere except here.' }),
   }),
@@ -76,15 +76,15 @@ const DiscountRef = builder.loadableNode('Discount', {
   fields: (t) => ({
     discountId: t.field({ type: 'UUID', description: 'The Scaleway discount id.', resolve: (d) => d.id }),
     description: t.exposeString('description', { description: 'What the discount is.' }),
-    mode: t.field({ type: DiscountModeEnum, description: 'How it applies.', resolve: (d) => d.mode }),
-    value: t.field({ type: 'Decimal', description: 'Total value (a rate for RATE discounts), exactly as the upstream wrote it.', resolve: (d) => d.value }),
-    valueUsed: t.field({ type: 'Decimal', description: 'Part already used.', resolve: (d) => d.valueUsed }),
-    valueRemaining: t.field({ type: 'Decimal', description: 'Part still available.', resolve: (d) => d.valueRemaining }),
-    creationDate: t.field({ type: 'DateTime', nullable: true, description: 'When it was created.', resolve: (d) => d.creationDate ?? null }),
-    startDate: t.field({ type: 'DateTime', nullable: true, description: 'When it starts to apply.', resolve: (d) => d.startDate ?? null }),
-    stopDate: t.field({ type: 'DateTime', nullable: true, description: 'When it stops applying; null when open-ended.', resolve: (d) => d.stopDate ?? null }),
-    couponDescription: t.string({ nullable: true, description: 'The coupon it came from, if any.', resolve: (d) => d.couponDescription ?? null }),
-    filters: t.field({ type: [DiscountFilterRef], description: 'Where it applies; empty means everywhere.', resolve: (d) => d.filters }),
+    mode: t.expose('mode', { type: DiscountModeEnum, description: 'How it applies.' }),
+    value: t.expose('value', { type: 'Decimal', description: 'Total value (a rate for RATE discounts), exactly as the upstream wrote it.' }),
+    valueUsed: t.expose('valueUsed', { type: 'Decimal', description: 'Part already used.' }),
+    valueRemaining: t.expose('valueRemaining', { type: 'Decimal', description: 'Part still available.' }),
+    creationDate: t.expose('creationDate', { type: 'DateTime', nullable: true, description: 'When it was created.' }),
+    startDate: t.expose('startDate', { type: 'DateTime', nullable: true, description: 'When it starts to apply.' }),
+    stopDate: t.expose('stopDate', { type: 'DateTime', nullable: true, description: 'When it stops applying; null when open-ended.' }),
+    couponDescription: t.exposeString('couponDescription', { nullable: true, description: 'The coupon it came from, if any.' }),
+    filters: t.expose('filters', { type: [DiscountFilterRef], description: 'Where it applies; empty means everywhere.' }),
   }),
 });
 

@@ -10,7 +10,7 @@ export const MoneyRef = builder.objectRef<Money>('Money').implement({
       // Served from the upstream's integers when they are at hand: no Decimal to build for a value passed through.
       resolve: (m) => m.text ?? m.amount,
     }),
-    currency: t.field({ type: 'Currency', description: 'ISO 4217 currency code, such as `EUR`.', resolve: (m) => m.currency }),
+    currency: t.expose('currency', { type: 'Currency', description: 'ISO 4217 currency code, such as `EUR`.' }),
   }),
 });
 
