@@ -11,7 +11,7 @@
  * (2) plain undici calls written to be as fast as possible (the floor). Each prints a table and
  * PASS/FAIL for every target; the exit code is non-zero when a target fails.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { Billingv2beta1 } from '@scaleway/sdk-billing';
 import { createClient } from '@scaleway/sdk-client';
 import autocannon from 'autocannon';
 import { Agent, request } from 'undici';
-import { Simulator } from '../src/simulator/server.js';
+import type { SimulatorFacts } from './simulator-process.js';
 
 const SECRET = '0b9e3a1c-5d2f-4e8a-9c7b-000000be0c11';
 const SCALR_TOKEN = 'bench-scalr-token';
@@ -69,9 +69,48 @@ export interface BenchResult {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.99) - 1)]!;
 
+/** The simulator in a process of its own (bench/simulator-process.ts), and its call log over IPC. */
+interface RemoteSimulator extends SimulatorFacts {
+  /** Clears the call log. */
+  reset(): Promise<void>;
+  /** Calls since the last reset. */
+  calls(): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function startSimulator(latencyMs: number): Promise<RemoteSimulator> {
+  const child = fork(join(root, 'bench/simulator-process.ts'), [String(latencyMs), SECRET, SCALR_TOKEN], {
+    cwd: root,
+    execArgv: ['--import', 'tsx'],
+    env: { PATH: process.env.PATH, NODE_ENV: 'production' },
+  });
+  // Its answers come in the order of the questions.
+  const waiting: { resolve: (m: any) => void; reject: (e: Error) => void }[] = [];
+  const next = () => new Promise<any>((resolve, reject) => waiting.push({ resolve, reject }));
+  child.on('message', (m) => waiting.shift()?.resolve(m));
+  child.once('exit', (code) => waiting.splice(0).forEach((w) => w.reject(new Error(`the simulator exited (${code})`))));
+  const facts = (await next()) as SimulatorFacts;
+  // One question at a time, between runs: never inside a timed section.
+  const ask = async (type: 'reset' | 'calls') => {
+    const answer = next();
+    child.send({ type });
+    return ((await answer) as { calls: number }).calls;
+  };
+  return {
+    ...facts,
+    reset: async () => void (await ask('reset')),
+    calls: () => ask('calls'),
+    close: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.disconnect();
+      await exited;
+    },
+  };
+}
+
 /** Starts the gateway as its own process (its RSS is measured alone), pointed at the simulator. */
-async function startGateway(sim: Simulator, profileDir?: string): Promise<{ child: ChildProcess; url: string }> {
-  const orgs = sim.data.organizations.map((o) => o.id);
+async function startGateway(sim: RemoteSimulator, profileDir?: string): Promise<{ child: ChildProcess; url: string }> {
+  const orgs = sim.organizations;
   const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const home = mkdtempSync(join(tmpdir(), 'bench-'));
   const child = spawn(process.execPath, [...profile, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'src/main.ts'], {
@@ -87,7 +126,7 @@ async function startGateway(sim: Simulator, profileDir?: string): Promise<{ chil
       BILLING_GRAPH_ORGANIZATION_IDS: orgs.join(','),
       SCALR_HOSTNAME: sim.url,
       SCALR_TOKEN,
-      SCALR_ACCOUNT_ID: sim.data.scalrAccounts[0]!.id,
+      SCALR_ACCOUNT_ID: sim.scalrAccounts[0],
       GATEWAY_AUTH: 'none',
       UPSTREAM_RETRIES: '0',
       // As deployed (the Docker image sets it): graphql-js skips its development-mode checks.
@@ -111,13 +150,12 @@ async function startGateway(sim: Simulator, profileDir?: string): Promise<{ chil
 
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const log = (text = '') => options.print && console.log(text);
-  const sim = new Simulator({ scalewaySecretKey: SECRET, scalrToken: SCALR_TOKEN, latencyMs: options.latencyMs });
-  await sim.listen();
+  const sim = await startSimulator(options.latencyMs);
   const gateway = await startGateway(sim, options.profileDir);
   const agent = new Agent({ connections: 64, keepAliveTimeout: 30_000 });
-  const orgs = sim.data.organizations.map((o) => o.id);
+  const orgs = sim.organizations;
   const acme = orgs[0]!;
-  const account = sim.data.scalrAccounts[0]!.id;
+  const account = sim.scalrAccounts[0]!;
   const sdk = new Billingv2beta1.API(createClient({ accessKey: 'SCWBENCH0000000000XX', secretKey: SECRET, apiURL: sim.url, defaultOrganizationId: acme, defaultPageSize: 100 }));
   const day = 86_400_000;
   const now = Date.now();
@@ -146,7 +184,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   };
   const usageQuery = { 'filter[date]': `between:${usageWindow.from},${usageWindow.to}`, 'filter[account]': account, breakdown_by: 'workspace' };
   const usageRows = (await scalr({ ...usageQuery, 'page[size]': 100 })).meta.pagination['total-count'] as number;
-  const consumptionRows = sim.data.consumptions(acme, new Date().toISOString().slice(0, 7)).length;
+  const consumptionRows = sim.consumptionRows;
 
   type Work = () => Promise<number>;
   interface Scenario {
@@ -300,7 +338,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     // Two warm-up rounds (JIT, keep-alive connections, list totals), then the measured ones.
     for (let i = 0; i < 2 + options.runs; i++) {
       for (const [j, client] of clients.entries()) {
-        sim.resetLog();
+        await sim.reset();
         const cpuBefore = j === 0 ? gatewayCpu() : undefined;
         const started = performance.now();
         await client.work();
@@ -308,7 +346,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         const cpuAfter = j === 0 ? gatewayCpu() : undefined;
         if (i < 2) continue;
         out[j]!.times.push(elapsed);
-        out[j]!.calls = Math.max(out[j]!.calls, sim.log.length);
+        out[j]!.calls = Math.max(out[j]!.calls, await sim.calls());
         if (j === 0) cpu = cpu === undefined || cpuBefore === undefined || cpuAfter === undefined ? undefined : cpu + cpuAfter - cpuBefore;
       }
     }
