@@ -57,6 +57,8 @@ export interface ScenarioResult {
   gateway: Measure;
   floor: Measure;
   sdk?: Measure;
+  /** The hand-written proxy, for reference (no target). */
+  proxy?: Measure;
   targets: { name: string; pass: boolean; detail: string }[];
 }
 
@@ -78,17 +80,25 @@ interface RemoteSimulator extends SimulatorFacts {
   close(): Promise<void>;
 }
 
-async function startSimulator(latencyMs: number): Promise<RemoteSimulator> {
-  const child = fork(join(root, 'bench/simulator-process.ts'), [String(latencyMs), SECRET, SCALR_TOKEN], {
-    cwd: root,
-    execArgv: ['--import', 'tsx'],
-    env: { PATH: process.env.PATH, NODE_ENV: 'production' },
-  });
-  // Its answers come in the order of the questions.
+/** A helper process of the benchmark (bench/*.ts, run with tsx), and its messages in order of arrival. */
+function forkHelper(file: string, args: string[]) {
+  const child = fork(join(root, 'bench', file), args, { cwd: root, execArgv: ['--import', 'tsx'], env: { PATH: process.env.PATH, NODE_ENV: 'production' } });
   const waiting: { resolve: (m: any) => void; reject: (e: Error) => void }[] = [];
-  const next = () => new Promise<any>((resolve, reject) => waiting.push({ resolve, reject }));
   child.on('message', (m) => waiting.shift()?.resolve(m));
-  child.once('exit', (code) => waiting.splice(0).forEach((w) => w.reject(new Error(`the simulator exited (${code})`))));
+  child.once('exit', (code) => waiting.splice(0).forEach((w) => w.reject(new Error(`bench/${file} exited (${code})`))));
+  return {
+    child,
+    next: () => new Promise<any>((resolve, reject) => waiting.push({ resolve, reject })),
+    close: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.disconnect();
+      await exited;
+    },
+  };
+}
+
+async function startSimulator(latencyMs: number): Promise<RemoteSimulator> {
+  const { child, next, close } = forkHelper('simulator-process.ts', [String(latencyMs), SECRET, SCALR_TOKEN]);
   const facts = (await next()) as SimulatorFacts;
   // One question at a time, between runs: never inside a timed section.
   const ask = async (type: 'reset' | 'calls') => {
@@ -100,11 +110,7 @@ async function startSimulator(latencyMs: number): Promise<RemoteSimulator> {
     ...facts,
     reset: async () => void (await ask('reset')),
     calls: () => ask('calls'),
-    close: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.disconnect();
-      await exited;
-    },
+    close,
   };
 }
 
@@ -152,6 +158,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const log = (text = '') => options.print && console.log(text);
   const sim = await startSimulator(options.latencyMs);
   const gateway = await startGateway(sim, options.profileDir);
+  const proxy = forkHelper('proxy.ts', [sim.url, SECRET, ...sim.organizations]);
+  const proxyUrl = `http://127.0.0.1:${(await proxy.next()) as number}`;
   const agent = new Agent({ connections: 64, keepAliveTimeout: 30_000 });
   const orgs = sim.organizations;
   const acme = orgs[0]!;
@@ -171,6 +179,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const json = (await res.body.json()) as { data?: any; errors?: unknown[] };
     if (json.errors) throw new Error(`gateway errors: ${JSON.stringify(json.errors).slice(0, 500)}`);
     return json.data;
+  };
+  const viaProxy = async (scenario: 'a' | 'b') => {
+    const res = await request(`${proxyUrl}/${scenario}`, { dispatcher: agent, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    return ((await res.body.json()) as { data: any }).data;
   };
   const scw = async (path: string, query: Record<string, string | number>) => {
     const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
@@ -196,6 +208,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     floorMinCalls?: number;
     sdk?: Work;
     sdkNote?: string;
+    /** The hand-written proxy (bench/proxy.ts): what the extra hop alone costs. */
+    proxy?: Work;
     /** Targets on wall time against the floor and the SDK. */
     nearFloor: boolean;
     beatSdk: boolean;
@@ -214,6 +228,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       },
       floorMinCalls: 5,
       sdk: async () => (await sdk.listInvoices({ organizationId: acme, orderBy: 'start_date_desc', pageSize: 100 }).all()).slice(0, 500).length,
+      proxy: async () => (await viaProxy('a')).organization.invoices.edges.length,
       nearFloor: true,
       beatSdk: false,
     },
@@ -246,6 +261,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         }
         return orgs.length;
       },
+      proxy: async () => (await viaProxy('b')).organizations.length,
       nearFloor: true,
       beatSdk: true,
     },
@@ -357,11 +373,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const results: ScenarioResult[] = [];
   log(`billing-graph benchmark: upstream latency ${options.latencyMs} ms, ${options.runs} runs each, Node ${process.version}, ${process.platform}/${process.arch}`);
   for (const s of scenarios.filter((x) => !options.only || options.only.includes(x.name[0]!))) {
-    const [g, f, k] = (await measure([
+    const [g, f, ...rest] = await measure([
       { name: 'gateway', work: s.gateway, minCalls: s.gatewayMinCalls },
       { name: 'plain undici (floor)', work: s.floor, minCalls: s.floorMinCalls },
       ...(s.sdk ? [{ name: 'Scaleway SDK', work: s.sdk }] : []),
-    ])) as [Measure, Measure, Measure | undefined];
+      ...(s.proxy ? [{ name: 'hand-written proxy (reference)', work: s.proxy, minCalls: s.floorMinCalls }] : []),
+    ]);
+    if (!g || !f) throw new Error('no measures');
+    const k = s.sdk ? rest[0] : undefined;
+    const x = s.proxy ? rest.at(-1) : undefined;
     const targets: ScenarioResult['targets'] = [
       { name: 'upstream calls = minimum', pass: g.calls === s.gatewayMinCalls, detail: `${g.calls} vs ${s.gatewayMinCalls}` },
     ];
@@ -373,15 +393,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       const ratio = median(g.times) / median(k.times);
       targets.push({ name: 'gateway faster than the SDK', pass: ratio < 1, detail: `${ratio.toFixed(2)}×` });
     }
-    const result = { name: s.name, criticalPathMs: s.depth * options.latencyMs, gateway: g, floor: f, sdk: k, targets };
+    const result = { name: s.name, criticalPathMs: s.depth * options.latencyMs, gateway: g, floor: f, sdk: k, proxy: x, targets };
     results.push(result);
     log(`\n${s.name}  (critical path ${s.depth} × ${options.latencyMs} ms = ${result.criticalPathMs} ms)`);
     log('| client | calls (min) | median ms | p99 ms | × critical path | gateway ÷ this |');
     log('| --- | --- | --- | --- | --- | --- |');
-    for (const m of [g, f, ...(k ? [k] : [])]) {
+    for (const m of [g, f, ...(k ? [k] : []), ...(x ? [x] : [])]) {
       log(`| ${m.name} | ${m.calls}${m.minCalls === undefined ? '' : ` (${m.minCalls})`} | ${median(m.times).toFixed(1)} | ${p99(m.times).toFixed(1)} | ${(median(m.times) / result.criticalPathMs).toFixed(2)} | ${(median(g.times) / median(m.times)).toFixed(2)} |`);
     }
     if (!k) log(`| Scaleway SDK | ${s.sdkNote} | | | | |`);
+    if (x) log(`hand-written proxy ÷ floor: ${(median(x.times) / median(f.times)).toFixed(2)}× (the extra hop alone, without GraphQL or validation)`);
     if (g.cpuMs !== undefined) log(`gateway process CPU time (all its threads, user + system): ${g.cpuMs.toFixed(1)} ms per run`);
     for (const t of targets) log(`${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.detail}`);
   }
@@ -426,6 +447,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   gateway.child.kill('SIGTERM');
   await new Promise((resolve) => gateway.child.once('exit', resolve));
   await agent.close();
+  await proxy.close();
   await sim.close();
   const pass = results.every((r) => r.targets.every((t) => t.pass)) && loadResult.pass;
   log(`\n${pass ? 'ALL TARGETS PASS' : 'SOME TARGETS FAIL'}`);
