@@ -15,6 +15,19 @@ describe('parseJsonExact', () => {
     expect(parseJsonExact(text)).toEqual(JSON.parse(text));
   });
 
+  it('reads "__proto__" as an own key, as JSON.parse does, never as the prototype', () => {
+    const v = parseJsonExact('{"__proto__": {"polluted": 1}, "a": "x"}') as any;
+    expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+    expect(v.polluted).toBeUndefined();
+    expect(Object.keys(v)).toEqual(['__proto__', 'a']);
+    expect(Object.getOwnPropertyDescriptor(v, '__proto__')!.value).toEqual({ polluted: new JsonNumber('1') });
+  });
+
+  it('reads strings with and without escapes or raw control characters exactly as JSON.parse does', () => {
+    for (const text of ['"plain"', '""', '"tab\\tend"', '"q\\"uote"', '"u\\u0041"', '"é日本"']) expect(parseJsonExact(text)).toBe(JSON.parse(text));
+    expect(() => parseJsonExact('"a\tb"')).toThrow(SyntaxError);
+  });
+
   it.each(['', '{', '{"a":1,}', '[1 2]', '01', '"\u0001"', '{"a":1} x', 'nul', '-', '1.'])('rejects malformed %j', (text) => {
     expect(() => parseJsonExact(text)).toThrow(SyntaxError);
   });
