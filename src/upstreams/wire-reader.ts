@@ -107,8 +107,6 @@ export function optionalTimestamp(value: JsonValue | undefined, path: string, ke
   return value === null || value === undefined ? undefined : timestamp(value, path, key);
 }
 
-const currencyCode = /^[A-Z]{3}$/;
-
 /**
  * A Money checked at the boundary whose Decimal is built on first use: most rows' amounts are
  * never asked for, and building thousands of Decimals per response dominated the gateway's CPU.
@@ -131,15 +129,47 @@ class WireMoney implements Money {
   }
 }
 
+/** ISO 4217 shape: three capital letters (by char codes: this runs for every amount of every row). */
+function isCurrencyCode(text: string): boolean {
+  if (text.length !== 3) return false;
+  for (let i = 0; i < 3; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 65 || c > 90) return false;
+  }
+  return true;
+}
+
 /** `google.type.Money` → exact {@link Money}, its rules checked here. A missing `nanos` is 0. */
 export function money(value: JsonValue | undefined, parent: string, key?: string): Money {
   const o = object(value, parent, key);
-  const path = key === undefined ? parent : `${parent}.${key}`;
+  const currency = o.currency_code;
+  const units = o.units ?? 0;
+  const nanos = o.nanos ?? 0;
+  // What Scaleway sends: safe integers of the same sign, |nanos| < 10⁹. Checked without BigInt
+  // or building the path, which only an error needs.
+  if (
+    typeof currency === 'string' &&
+    isCurrencyCode(currency) &&
+    typeof units === 'number' &&
+    typeof nanos === 'number' &&
+    Number.isSafeInteger(units) &&
+    Number.isSafeInteger(nanos) &&
+    nanos > -1e9 &&
+    nanos < 1e9 &&
+    !(units > 0 && nanos < 0) &&
+    !(units < 0 && nanos > 0)
+  ) {
+    return new WireMoney(currency, units, nanos);
+  }
+  return bigMoney(o, key === undefined ? parent : `${parent}.${key}`);
+}
+
+/** The rest: integers past 2⁵³ or quoted (proto3 JSON may quote int64), and every error, precisely located. */
+function bigMoney(o: WireObject, path: string): Money {
   const currency = string(o.currency_code, path, 'currency_code');
-  if (!currencyCode.test(currency)) throw new WireShapeError(path, 'an ISO 4217 code', 'currency_code');
+  if (!isCurrencyCode(currency)) throw new WireShapeError(path, 'an ISO 4217 code', 'currency_code');
   const rawUnits = o.units ?? 0;
   const rawNanos = o.nanos ?? 0;
-  // JSON numbers that are safe integers (what Scaleway sends) are checked without BigInt.
   const units = typeof rawUnits === 'number' && Number.isSafeInteger(rawUnits) ? rawUnits : bigInteger(rawUnits, path, 'units');
   const nanos = typeof rawNanos === 'number' && Number.isSafeInteger(rawNanos) ? rawNanos : bigInteger(rawNanos, path, 'nanos');
   const n = Number(nanos);
