@@ -423,8 +423,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   });
   const hammer = (seconds: number) =>
     autocannon({ url: gateway.url, method: 'POST', headers: { 'content-type': 'application/json' }, body: loadBody, connections: options.connections, duration: seconds });
-  // A warm-up third first, unsampled: the heap grows to its working size, then must stay there.
-  await hammer(Math.max(1, Math.round(options.loadSeconds / 3)));
+  // A warm-up as long as the measured phase, unsampled: the heap grows to its working size, then must
+  // stay there. (A third of it was too short here: V8 was still growing its heap in steps, +4 to +12 %
+  // over 10 s from run to run, where 60 s of the same load showed no growth at all.)
+  await hammer(options.loadSeconds);
   rss.length = 0;
   const load = await hammer(options.loadSeconds);
   clearInterval(sample);
