@@ -22,7 +22,7 @@ describe('dataloader', () => {
   });
 
   it('runs the calls of 5 organizations concurrently, one per list', async () => {
-    stack.sim.inject({ latencyMs: 100 });
+    stack.sim.inject({ latencyMs: 250 });
     const r = await stack.query(
       `query($ids: [UUID!]!) { organizations(ids: $ids) { organizationId
         invoices(first: 5) { totalCount } consumptions(first: 5) { totalCount } discounts(first: 5) { totalCount } } }`,
