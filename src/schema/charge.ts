@@ -23,16 +23,16 @@ const ChargeRef = builder.objectRef<Charge>('Charge').implement({
   description:
     'A raw FinOps charge of one resource over a period. FinOps figures are raw: they may differ slightly from consumption and invoices (rounding, aggregation); never present their sum as an invoice total.',
   fields: (t) => ({
-    projectId: t.field({ type: 'UUID', nullable: true, description: 'Project of the resource.', resolve: (c) => c.projectId ?? null }),
-    projectName: t.string({ nullable: true, description: 'Name of the project.', resolve: (c) => c.projectName ?? null }),
-    resourceId: t.string({ nullable: true, description: 'The resource that incurred the charge (not always a UUID).', resolve: (c) => c.resourceId ?? null }),
-    resourceName: t.string({ nullable: true, description: 'Only present when the product sends it upstream.', resolve: (c) => c.resourceName ?? null }),
-    sku: t.string({ nullable: true, description: 'The SKU the charge is priced with.', resolve: (c) => c.sku ?? null }),
-    invoiceId: t.string({ nullable: true, description: 'The invoice that includes the charge; null until invoiced.', resolve: (c) => c.invoiceId ?? null }),
-    price: t.field({ type: MoneyRef, description: 'Price of the charge (prorated when clamped), exact to the nano.', resolve: (c) => c.price }),
-    startDate: t.field({ type: 'DateTime', description: 'Start of the charge period (of the slice, when clamped).', resolve: (c) => c.startDate }),
-    endDate: t.field({ type: 'DateTime', description: 'End of the charge period, inclusive, as the upstream sends it.', resolve: (c) => c.endDate }),
-    updatedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the upstream last recomputed the charge.', resolve: (c) => c.updatedAt ?? null }),
+    projectId: t.expose('projectId', { type: 'UUID', nullable: true, description: 'Project of the resource.' }),
+    projectName: t.exposeString('projectName', { nullable: true, description: 'Name of the project.' }),
+    resourceId: t.exposeString('resourceId', { nullable: true, description: 'The resource that incurred the charge (not always a UUID).' }),
+    resourceName: t.exposeString('resourceName', { nullable: true, description: 'Only present when the product sends it upstream.' }),
+    sku: t.exposeString('sku', { nullable: true, description: 'The SKU the charge is priced with.' }),
+    invoiceId: t.exposeString('invoiceId', { nullable: true, description: 'The invoice that includes the charge; null until invoiced.' }),
+    price: t.expose('price', { type: MoneyRef, description: 'Price of the charge (prorated when clamped), exact to the nano.' }),
+    startDate: t.expose('startDate', { type: 'DateTime', description: 'Start of the charge period (of the slice, when clamped).' }),
+    endDate: t.expose('endDate', { type: 'DateTime', description: 'End of the charge period, inclusive, as the upstream sends it.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: true, description: 'When the upstream last recomputed the charge.' }),
   }),
 });
 

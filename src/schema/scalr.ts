@@ -55,11 +55,11 @@ const ScalrBreakdownEnum = builder.enumType('ScalrBreakdown', {
 const ScalrUsageStatisticRef = builder.objectRef<UsageStatistic>('ScalrUsageStatistic').implement({
   description: 'Terraform runs that finished in one UTC day (or, with `total`, the whole window), for the account or one breakdown entity.',
   fields: (t) => ({
-    date: t.field({ type: 'Date', nullable: true, description: 'The day; null on `total` rows.', resolve: (u) => u.date ?? null }),
-    breakdownId: t.string({ nullable: true, description: 'Id of the breakdown entity (`env-…`, `ws-…`, `acc-…`); null without breakdown.', resolve: (u) => u.breakdownId ?? null }),
-    breakdownName: t.string({ nullable: true, description: 'Name of the breakdown entity, as Scalr last knew it.', resolve: (u) => u.breakdownName ?? null }),
-    runsCount: t.int({ description: 'Runs that finished (not necessarily all billable).', resolve: (u) => u.runsCount }),
-    runsSeconds: t.int({ description: 'Total duration of those runs, in seconds.', resolve: (u) => u.runsSeconds }),
+    date: t.expose('date', { type: 'Date', nullable: true, description: 'The day; null on `total` rows.' }),
+    breakdownId: t.exposeString('breakdownId', { nullable: true, description: 'Id of the breakdown entity (`env-…`, `ws-…`, `acc-…`); null without breakdown.' }),
+    breakdownName: t.exposeString('breakdownName', { nullable: true, description: 'Name of the breakdown entity, as Scalr last knew it.' }),
+    runsCount: t.exposeInt('runsCount', { description: 'Runs that finished (not necessarily all billable).' }),
+    runsSeconds: t.exposeInt('runsSeconds', { description: 'Total duration of those runs, in seconds.' }),
   }),
 });
 
