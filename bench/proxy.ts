@@ -11,6 +11,7 @@
  */
 import { createServer } from 'node:http';
 import { Agent, request } from 'undici';
+import { formatUnitsNanos } from '../src/lib/money.js';
 
 const [url = '', secret = '', ...orgs] = process.argv.slice(2);
 const agent = new Agent({ connections: 64, keepAliveTimeout: 30_000 });
@@ -20,12 +21,8 @@ const get = async (path: string, query: Record<string, string | number>): Promis
   const res = await request(`${url}${path}?${qs}`, { dispatcher: agent, headers: { 'x-auth-token': secret } });
   return res.body.json();
 };
-// Plain notation of a google.type.Money, as the gateway serves it (nanos without trailing zeros).
-const amount = (m: { units: number; nanos: number }) => {
-  if (!m.nanos) return String(m.units);
-  const fraction = String(Math.abs(m.nanos)).padStart(9, '0').replace(/0+$/, '');
-  return `${m.units < 0 || m.nanos < 0 ? '-' : ''}${Math.abs(m.units)}.${fraction}`;
-};
+// The gateway's own text of a google.type.Money (so that both answer the same JSON), unchecked.
+const amount = (m: { units: number; nanos?: number }) => formatUnitsNanos(m.units, m.nanos ?? 0);
 
 async function scenarioA() {
   const pages = await Promise.all([1, 2, 3, 4, 5].map((page) => get('/billing/v2beta1/invoices', { organization_id: orgs[0]!, order_by: 'start_date_desc', page, page_size: 100 })));

@@ -12,6 +12,9 @@ export type JsonValue = null | boolean | string | number | JsonNumber | JsonValu
 const numberPattern = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 // A string without escapes or control characters (nearly all of them): matched natively, not char by char.
 const plainString = /"[^"\\\x00-\x1f]*"/y;
+// Char codes of the structural characters and of the literals' first letters.
+const OPEN_BRACE = 123, CLOSE_BRACE = 125, OPEN_BRACKET = 91, CLOSE_BRACKET = 93, QUOTE = 34, COLON = 58, COMMA = 44;
+const T = 116, F = 102, N = 110;
 
 /**
  * Parses JSON text like `JSON.parse`, except that every number becomes a {@link JsonNumber}
@@ -58,8 +61,6 @@ export function parseJsonExact(text: string): JsonValue {
     i += word.length;
     return result;
   };
-  // Char codes of the structural characters.
-  const OPEN_BRACE = 123, CLOSE_BRACE = 125, OPEN_BRACKET = 91, CLOSE_BRACKET = 93, QUOTE = 34, COLON = 58, COMMA = 44;
   const value = (depth: number): JsonValue => {
     if (depth > 256) fail('nesting too deep');
     space();
@@ -112,9 +113,9 @@ export function parseJsonExact(text: string): JsonValue {
       }
     }
     if (c === QUOTE) return string();
-    if (c === 116) return literal('true', true);
-    if (c === 102) return literal('false', false);
-    if (c === 110) return literal('null', null);
+    if (c === T) return literal('true', true);
+    if (c === F) return literal('false', false);
+    if (c === N) return literal('null', null);
     numberPattern.lastIndex = i;
     if (!numberPattern.test(text)) return fail('unexpected token');
     const start = i;
