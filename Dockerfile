@@ -8,6 +8,7 @@ COPY src ./src
 RUN npx tsc -p tsconfig.build.json
 
 FROM node:22-bookworm-slim
+# Production refuses to start without GATEWAY_AUTH and GATEWAY_SIGNING_KEYS: pass them at run time.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=4000
@@ -15,8 +16,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
-# GraphiQL's saved tabs are read from here at start-up.
+# GraphiQL's saved tabs and the trusted documents (persisted ids) are read from here at start-up.
 COPY operations ./operations
+COPY client/generated/persisted-documents.json ./client/generated/
+COPY relay/persisted-documents.json ./relay/
 # The image's unprivileged user; nothing under /app is writable by it.
 USER node
 EXPOSE 4000

@@ -19,7 +19,8 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         useTypeImports: true,
       },
-      presetConfig: { fragmentMasking: false },
+      // persisted-documents.json: the id (SHA-256) → text of every operation, for the gateway's trusted documents.
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
     },
   },
   // NodeNext output needs explicit extensions.

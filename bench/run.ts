@@ -12,6 +12,7 @@
  * PASS/FAIL for every target; the exit code is non-zero when a target fails.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,6 +135,7 @@ async function startGateway(sim: RemoteSimulator, profileDir?: string): Promise<
       SCALR_TOKEN,
       SCALR_ACCOUNT_ID: sim.scalrAccounts[0],
       GATEWAY_AUTH: 'none',
+      GATEWAY_SIGNING_KEYS: randomBytes(32).toString('base64url'),
       UPSTREAM_RETRIES: '0',
       // As deployed (the Docker image sets it): graphql-js skips its development-mode checks.
       NODE_ENV: 'production',

@@ -18,11 +18,16 @@ export class BillingGraphClient {
     private readonly headers: Record<string, string> = {},
   ) {}
 
+  /**
+   * Runs a generated document by its persisted id (the gateway knows it from the manifest codegen
+   * writes): the text never travels, and a gateway with `PERSISTED_ONLY=true` accepts it.
+   */
   async request<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): Promise<TResult> {
+    const hash = (document as { __meta__?: { hash?: string } }).__meta__?.hash;
     const res = await fetch(this.endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...this.headers },
-      body: JSON.stringify({ query: print(document), variables }),
+      body: JSON.stringify(hash ? { documentId: hash, variables } : { query: print(document), variables }),
     });
     const body = (await res.json()) as { data?: TResult; errors?: { message: string; extensions?: { code?: string } }[] };
     if (body.errors?.length) {

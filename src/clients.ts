@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
-import type { Caller } from './auth.js';
+import type { Caller } from './access/caller.js';
 import type { Clients } from './context.js';
+import type { Budget } from './lib/budget.js';
 import { Limiter } from './upstreams/http.js';
 import { type BillingApiVersion, ScalewayBillingClient } from './upstreams/scaleway/client.js';
 import { ScalewayFinOpsClient } from './upstreams/scaleway/finops.js';
@@ -16,21 +17,22 @@ export interface ClientSettings {
 }
 
 /**
- * The upstream clients for each caller: the gateway's own, built once, or in passthrough mode a set
- * per request carrying the caller's credentials. Either way one concurrency cap per upstream.
+ * The upstream clients of one request: with the gateway's credentials, or in passthrough mode the
+ * caller's, and the request's budget of upstream calls. One concurrency cap per upstream, shared.
  */
-export function clientFactory(settings: ClientSettings): (caller: Caller) => Clients {
+export function clientFactory(settings: ClientSettings): (caller: Caller, budget?: Budget) => Clients {
   const scalewayLimit = new Limiter(settings.scaleway.maxConcurrency);
   const scalrLimit = new Limiter(settings.scalr?.maxConcurrency ?? 1);
-  const build = (scalewayKey: string, scalrToken: string | undefined): Clients => {
-    const scaleway = { apiUrl: settings.scaleway.apiUrl, secretKey: scalewayKey, dispatcher: settings.dispatcher, limiter: scalewayLimit };
+  return (caller, budget) => {
+    const scalewayKey = (settings.passthrough ? caller.scalewayKey : settings.scaleway.secretKey) ?? '';
+    const scalrToken = (settings.passthrough ? caller.scalrToken : settings.scalr?.token) ?? '';
+    const scaleway = { apiUrl: settings.scaleway.apiUrl, secretKey: scalewayKey, dispatcher: settings.dispatcher, limiter: scalewayLimit, budget };
     return {
       billing: new ScalewayBillingClient({ ...scaleway, version: settings.scaleway.version, now: settings.scaleway.now }),
       finops: new ScalewayFinOpsClient(scaleway),
-      scalr: settings.scalr && new ScalrClient({ baseUrl: settings.scalr.baseUrl, token: scalrToken ?? '', dispatcher: settings.dispatcher, preferProfile: settings.scalr.preferProfile, limiter: scalrLimit }),
+      scalr:
+        settings.scalr &&
+        new ScalrClient({ baseUrl: settings.scalr.baseUrl, token: scalrToken, dispatcher: settings.dispatcher, preferProfile: settings.scalr.preferProfile, limiter: scalrLimit, budget }),
     };
   };
-  if (settings.passthrough) return (caller) => build(caller.scalewayKey ?? '', caller.scalrToken);
-  const own = build(settings.scaleway.secretKey ?? '', settings.scalr?.token);
-  return () => own;
 }

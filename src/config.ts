@@ -4,6 +4,7 @@ import { type AuthMode, type AuthSettings, parseTokens } from './auth.js';
 import { DEFAULT_LIMITS, type QueryLimits } from './limits.js';
 import { readScwProfile, type ScwProfile } from './scw-config-file.js';
 import { scalrBaseUrl } from './upstreams/scalr/client.js';
+import { MIN_KEY_LENGTH } from './lib/keys.js';
 import { UUID } from './lib/uuid.js';
 
 /** The gateway's configuration, parsed and validated once from the environment by {@link loadConfig}. */
@@ -30,6 +31,14 @@ export interface Config {
   concurrency: { scaleway: number; scalr: number };
   limits: QueryLimits;
   auth: AuthSettings;
+  /** `GATEWAY_SIGNING_KEYS`: the first signs, all are accepted; absent outside production only (a random key is made). */
+  signingKeys?: string[];
+  /** Lifetime of signed invoice links, seconds. */
+  pdfLinkTtlSeconds: number;
+  /** Origins that browsers may call the gateway from; empty: no CORS headers at all. */
+  corsOrigins: string[];
+  /** Refuse every operation that is not a persisted document (GraphiQL users with `arbitraryOperations` excepted). */
+  persistedOnly: boolean;
   /** Scalr API base from `SCALR_HOSTNAME` (passthrough callers bring the token). */
   scalrBaseUrl: string;
   /** Absent when no Scalr token is configured: Scalr fields then say so. */
@@ -138,7 +147,7 @@ export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | und
   const accountPattern = /^acc-[a-z0-9]+$/i;
   const scalrAccountId = get('SCALR_ACCOUNT_ID');
   if (scalrAccountId !== undefined && !accountPattern.test(scalrAccountId)) problems.push('SCALR_ACCOUNT_ID must be a Scalr account id (acc-…)');
-  const scalrAccountIds = (get('SCALR_ACCOUNT_IDS') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const scalrAccountIds = (get('SCALR_ACCOUNT_IDS') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
   if (scalrAccountIds.some((id) => !accountPattern.test(id))) problems.push('SCALR_ACCOUNT_IDS must be a comma-separated list of Scalr account ids (acc-…)');
   const scalrHost = get('SCALR_HOSTNAME') ?? 'scalr.io';
   let scalrBase = '';
@@ -155,6 +164,30 @@ export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | und
     tokens = parseTokens(get('GATEWAY_TOKENS'), get('GATEWAY_TOKENS_FILE'));
   } catch (error) {
     problems.push(`${get('GATEWAY_TOKENS') ? 'GATEWAY_TOKENS' : 'GATEWAY_TOKENS_FILE'} ${(error as Error).message}`);
+  }
+  const signingKeys = get('GATEWAY_SIGNING_KEYS')
+    ?.split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  if (signingKeys !== undefined && (signingKeys.length === 0 || signingKeys.some((k) => k.length < MIN_KEY_LENGTH))) {
+    problems.push(`GATEWAY_SIGNING_KEYS must be a comma-separated list of keys of at least ${MIN_KEY_LENGTH} characters each`);
+  }
+  if (production && signingKeys === undefined) {
+    problems.push(`GATEWAY_SIGNING_KEYS is required when NODE_ENV=production (cursors and invoice links are signed with it; e.g. \`openssl rand -base64 32\`)`);
+  }
+  const corsOrigins = (get('CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of corsOrigins) {
+    let exact = false;
+    try {
+      const u = new URL(origin);
+      exact = (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === origin;
+    } catch {
+      // not a URL
+    }
+    if (!exact) {
+      problems.push('CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com (scheme, host and port only; no "*")');
+      break;
+    }
   }
   const demo = secretKey === undefined && !production;
   const authMode = (get('GATEWAY_AUTH') ?? (tokens.length > 0 ? 'tokens' : production ? '' : 'none')) as AuthMode | '';
@@ -189,7 +222,7 @@ export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | und
       ? {
           baseUrl: scalrBase,
           token: scalrToken,
-          defaultAccountId: scalrAccountId,
+          defaultAccountId: scalrAccountId?.toLowerCase(),
           accountIds: scalrAccountIds,
           preferProfile: prefer || undefined,
           // Scalr documents no maximum; its own tools ask for 100.
@@ -217,10 +250,16 @@ export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | und
       maxTokens: int('MAX_TOKENS', DEFAULT_LIMITS.maxTokens, 100, 1_000_000),
       maxTotalFirst: int('MAX_TOTAL_FIRST', DEFAULT_LIMITS.maxTotalFirst, 1, 1_000_000),
       maxBatch: int('MAX_BATCH', DEFAULT_LIMITS.maxBatch, 1, 100),
+      maxUpstreamCalls: int('MAX_UPSTREAM_CALLS', DEFAULT_LIMITS.maxUpstreamCalls, 1, 100_000),
+      maxResponseRows: int('MAX_RESPONSE_ROWS', DEFAULT_LIMITS.maxResponseRows, 1, 10_000_000),
       maxBodyBytes: int('MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes, 1_024, 100_000_000),
       introspection: bool('INTROSPECTION', DEFAULT_LIMITS.introspection),
     },
     auth: { mode: (authMode || 'none') as AuthMode, tokens },
+    signingKeys,
+    pdfLinkTtlSeconds: int('PDF_URL_TTL_SECONDS', 300, 10, 86_400),
+    corsOrigins,
+    persistedOnly: bool('PERSISTED_ONLY', false),
     scalrBaseUrl: scalrBase,
     timeouts: {
       connect: int('UPSTREAM_CONNECT_TIMEOUT_MS', 5_000, 1, 600_000),

@@ -1,10 +1,13 @@
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
-import { type Caller, callerOf } from './auth.js';
+import type { Caller } from './access/caller.js';
+import { callerOf } from './auth.js';
+import { Budget } from './lib/budget.js';
+import type { Keyring } from './lib/keys.js';
 import type { UpstreamName } from './upstreams/errors.js';
 import type { ScalrClient } from './upstreams/scalr/client.js';
 import type { ScalrAccount, UsageQuery, UsageStatistic } from './upstreams/scalr/model.js';
-import type { OffsetSource, TotalHints, UpstreamPage } from './schema/pagination.js';
+import { filteredSource, type OffsetSource, type TotalHints, type UpstreamPage } from './schema/pagination.js';
 import { BILLING_MAX_PAGE_SIZE, type ScalewayBillingClient } from './upstreams/scaleway/client.js';
 import type { ScalewayFinOpsClient } from './upstreams/scaleway/finops.js';
 import type {
@@ -42,6 +45,10 @@ export interface GraphSettings {
   scalrPageSize: number;
   /** List totals seen earlier in this process, so that windows fetch all their pages at once. */
   totalHints?: TotalHints;
+  /** Signs cursors and invoice links (`GATEWAY_SIGNING_KEYS`). */
+  keys: Keyring;
+  /** How long an invoice PDF link stays valid, seconds. */
+  pdfLinkTtlSeconds: number;
 }
 
 /** The upstream clients one request uses. */
@@ -55,8 +62,10 @@ export interface Clients {
 /** Long-lived services shared by every request. */
 export interface Services {
   settings: GraphSettings;
-  /** The clients for a caller: the gateway's own, or (passthrough) ones with the caller's credentials. */
-  clientsFor(caller: Caller): Clients;
+  /** The clients of a request: with the gateway's credentials or (passthrough) the caller's, counting calls against its budget. */
+  clientsFor(caller: Caller, budget?: Budget): Clients;
+  /** What one request may spend (every operation of a batch together). */
+  limits: { maxUpstreamCalls: number; maxResponseRows: number };
 }
 
 /** A page-number list: the query that selects it and a page of it. */
@@ -140,6 +149,8 @@ export interface Context extends Clients {
   loaders: Loaders;
   /** Where this gateway is reached, for URLs it hands out. */
   origin: string;
+  /** What this request has spent and may still spend. */
+  budget: Budget;
   sources: ReturnType<typeof createSources>;
 }
 
@@ -165,7 +176,7 @@ function scoped<Q extends { organizationId: string }, T>(
 }
 
 /** The upstream lists as sources for the pagination adapter. */
-function createSources(loaders: Loaders, settings: GraphSettings) {
+function createSources(loaders: Loaders, settings: GraphSettings, budget: Budget) {
   const source =
     <Q, T, P extends UpstreamPage<T>>(name: string, loader: DataLoader<PageKey<Q>, P, string>, upstream: UpstreamName = 'scaleway', pageSize = BILLING_MAX_PAGE_SIZE) =>
     (query: Q): OffsetSource<T, P> => ({
@@ -175,25 +186,50 @@ function createSources(loaders: Loaders, settings: GraphSettings) {
       pageSize,
       fetchPage: (page) => loader.load({ query, page }),
       hints: settings.totalHints,
+      keys: settings.keys,
+      budget,
     });
   return {
     invoices: scoped(source<InvoiceQuery, Invoice, UpstreamPage<Invoice>>('Organization.invoices', loaders.invoices)),
-    consumptions: source<ConsumptionQuery, Consumption, ConsumptionPage>('Organization.consumptions', loaders.consumptions),
+    /** One project's rows are read from its organization's list and kept here (see ConsumptionQuery). */
+    consumptions: (query: ConsumptionQuery, projectId?: string): OffsetSource<Consumption, ConsumptionPage> => {
+      const whole = source<ConsumptionQuery, Consumption, ConsumptionPage>('Organization.consumptions', loaders.consumptions)(query);
+      if (projectId === undefined) return whole;
+      const id = projectId.toLowerCase();
+      return filteredSource(
+        whole,
+        { ...query, projectId: id },
+        (row) => row.projectId?.toLowerCase() === id,
+        // The upstream's discount total is of the whole organization: none for one project, as upstream.
+        (rows, totalCount, first) => ({ rows, totalCount, updatedAt: first.updatedAt }),
+      );
+    },
     discounts: scoped(source<DiscountQuery, Discount, UpstreamPage<Discount>>('Organization.discounts', loaders.discounts)),
     usage: source<UsageQuery, UsageStatistic, UpstreamPage<UsageStatistic>>('ScalrAccount.usageStatistics', loaders.usage, 'scalr', settings.scalrPageSize),
   };
 }
 
+/** One budget per HTTP request: the operations of a batch share it. */
+const budgets = new WeakMap<Request, Budget>();
+
+function budgetOf(services: Services, request: Request): Budget {
+  let budget = budgets.get(request);
+  if (!budget) budgets.set(request, (budget = new Budget(services.limits.maxUpstreamCalls, services.limits.maxResponseRows)));
+  return budget;
+}
+
 export function createContext(services: Services, request: Request): Context {
   const caller = callerOf(request);
-  const clients = services.clientsFor(caller);
+  const budget = budgetOf(services, request);
+  const clients = services.clientsFor(caller, budget);
   const loaders = createLoaders(clients, services.settings);
   return {
     ...clients,
     caller,
     settings: services.settings,
     loaders,
-    sources: createSources(loaders, services.settings),
+    sources: createSources(loaders, services.settings, budget),
     origin: services.settings.publicUrl ?? new URL(request.url).origin,
+    budget,
   };
 }

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
+import { BudgetExceededError } from './lib/budget.js';
 import { UnsupportedQueryError, UpstreamError } from './upstreams/errors.js';
 
 /**
@@ -39,6 +40,9 @@ export function maskError(error: unknown, message: string): Error {
   const where = located ? { nodes: located.nodes, source: located.source, positions: located.positions, path: located.path } : {};
   if (original instanceof UpstreamError) {
     return createGraphQLError(original.message, { ...where, extensions: upstreamExtensions(original) });
+  }
+  if (original instanceof BudgetExceededError) {
+    return createGraphQLError(original.message, { ...where, extensions: { code: 'QUERY_TOO_COSTLY', limit: original.limit, variable: original.variable } });
   }
   if (original instanceof UnsupportedQueryError) {
     return createGraphQLError(original.message, { ...where, extensions: { code: 'BAD_USER_INPUT', argument: original.argument } });

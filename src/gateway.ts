@@ -1,12 +1,15 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
-import { type AuthSettings, useAuth } from './auth.js';
+import { createLogger, createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
+import { type AuthSettings, PDF_PATH, useAuth } from './auth.js';
 import { type Context, createContext, type Services } from './context.js';
 import { maskError } from './errors.js';
 import { examples } from './graphiql/examples.js';
 import { invoicePdfResponse } from './invoice-pdf.js';
 import { useJit } from './jit.js';
+import { Redactor } from './lib/redact.js';
 import { limitPlugins, type QueryLimits } from './limits.js';
+import { documentText, type Manifest, usePersistedDocuments } from './persisted.js';
+import { redactingLogger, useRedaction } from './redaction.js';
 import { getSchema } from './schema/index.js';
 
 export interface GatewayOptions extends Services {
@@ -16,40 +19,81 @@ export interface GatewayOptions extends Services {
   logging?: boolean | 'debug' | 'info' | 'warn' | 'error' | YogaLogger;
   limits: QueryLimits;
   auth: AuthSettings;
+  /** Origins browsers may call from (CORS); empty or absent: no CORS headers. */
+  corsOrigins?: readonly string[];
+  /** Trusted documents by id, and whether only those run. */
+  persisted?: { manifest: Manifest; only: boolean };
+  /** The gateway's own credentials: cut from everything that leaves the process. */
+  secrets?: readonly (string | undefined)[];
   /** Interpreted runs of an operation before it is compiled (graphql-jit); default 1. */
   jitAfter?: number;
   /** More yoga/envelop plugins, run after the gateway's own (embedding, observability). */
   plugins?: Plugin[];
 }
 
-/** Invoice PDFs at `GET /invoices/{invoiceId}.pdf`, beside /graphql. */
-function invoicePdfRoute(services: Services): Plugin {
+/**
+ * Invoice PDFs at `GET /invoices/{invoiceId}.pdf`, beside /graphql. A failure nobody foresaw is
+ * logged and answered 500 with a code, never with its stack.
+ */
+function invoicePdfRoute(services: Services, logger: YogaLogger): Plugin {
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
-      const m = /^\/invoices\/([^/]+)\.pdf$/.exec(url.pathname);
+      const m = PDF_PATH.exec(url.pathname);
       if (!m) return;
-      return invoicePdfResponse(services, request, decodeURIComponent(m[1]!), fetchAPI).then(endResponse);
+      return invoicePdfResponse(services, request, m[1]!, fetchAPI)
+        .catch((error: unknown) => {
+          logger.error(error);
+          return new fetchAPI.Response(JSON.stringify({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected error' } }), {
+            status: 500,
+            headers: { 'content-type': 'application/json' },
+          });
+        })
+        .then(endResponse);
     },
   };
 }
 
+/** Headers a browser client sends: content type, the gateway token, passthrough credentials. */
+const CORS_HEADERS = ['content-type', 'authorization', 'x-auth-token', 'x-scalr-token', 'x-request-id'];
+
 /** The gateway as a fetch handler: no environment, no listening (tests call `yoga.fetch`). */
 export function createGateway(options: GatewayOptions): YogaServerInstance<Record<string, never>, Context> {
-  const services: Services = { settings: options.settings, clientsFor: options.clientsFor };
+  const services: Services = { settings: options.settings, clientsFor: options.clientsFor, limits: options.limits };
+  const graphiql = options.graphiql !== false;
+  const own = new Redactor(options.secrets ?? []);
+  const level = options.logging ?? 'info';
+  const base = typeof level === 'object' ? level : createLogger(level === true ? 'info' : level === false ? 'silent' : level);
+  const persisted = options.persisted ?? { manifest: new Map(), only: false };
+  const logger = redactingLogger(base, own);
   return createYoga<Record<string, never>, Context>({
     schema: getSchema(),
     context: ({ request }) => createContext(services, request),
     maskedErrors: { maskError },
-    graphiql: options.graphiql === false ? false : { title: 'billing-graph', defaultQuery: examples[0]!.query, defaultTabs: examples },
+    graphiql: graphiql ? { title: 'billing-graph', defaultQuery: examples[0]!.query, defaultTabs: examples } : false,
     // The stock page loads GraphiQL from a CDN and stays blank offline; this one is self-contained.
     renderGraphiQL,
     landingPage: false,
+    // CORS headers only for a listed origin, and never credentials (callers use headers, not cookies).
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      return origin && options.corsOrigins?.includes(origin)
+        ? { origin: [origin], credentials: false, methods: ['GET', 'POST'], allowedHeaders: CORS_HEADERS, maxAge: 600 }
+        : false;
+    },
     // The body limit is ours (limits.ts: a declared Content-Length, checked before reading). yoga's
     // own re-streams every body through a web TransformStream, a third of a millisecond per request.
     maxRequestBodySize: false,
-    logging: options.logging ?? 'info',
+    logging: logger,
     batching: options.limits.maxBatch > 1 ? { limit: options.limits.maxBatch } : false,
-    // Authentication first: nothing else runs for an unknown caller.
-    plugins: [useAuth(options.auth), ...limitPlugins(options.limits), invoicePdfRoute(services), useJit(options.jitAfter ?? 1), ...(options.plugins ?? [])],
+    // Redaction wraps the whole request; then authentication: nothing else runs for an unknown caller.
+    plugins: [
+      useRedaction(own),
+      useAuth({ ...options.auth, graphqlPath: '/graphql', graphiql, keys: options.settings.keys, now: options.settings.now }),
+      ...limitPlugins(options.limits, documentText(persisted.manifest)),
+      usePersistedDocuments({ ...persisted, graphiql }),
+      invoicePdfRoute(services, logger),
+      useJit(options.jitAfter ?? 1),
+      ...(options.plugins ?? []),
+    ],
   });
 }

@@ -1,4 +1,5 @@
 import type { FetchAPI } from 'graphql-yoga';
+import { mayReadOrganization } from './access/caller.js';
 import { createContext, type Services } from './context.js';
 import { invoiceAccess } from './schema/invoice.js';
 import { upstreamExtensions } from './errors.js';
@@ -24,17 +25,26 @@ const statusFor: Record<string, number> = {
  * Streams an invoice PDF from the upstream to the caller chunk by chunk (v2beta1 `dl=1`), so a
  * large file is never held whole in the gateway's memory.
  */
-export async function invoicePdfResponse(services: Services, request: Request, invoiceId: string, fetchAPI: FetchAPI): Promise<Response> {
+export async function invoicePdfResponse(services: Services, request: Request, rawId: string, fetchAPI: FetchAPI): Promise<Response> {
   if (request.method !== 'GET') {
     return problem(fetchAPI, 405, 'METHOD_NOT_ALLOWED', 'Use GET');
+  }
+  let invoiceId: string;
+  try {
+    invoiceId = decodeURIComponent(rawId);
+  } catch {
+    return problem(fetchAPI, 400, 'BAD_USER_INPUT', 'The invoice id is not valid percent-encoding');
   }
   if (!UUID.test(invoiceId)) return problem(fetchAPI, 400, 'BAD_USER_INPUT', 'The invoice id must be a UUID');
   const ctx = createContext(services, request);
   try {
-    // The same rules as the graph: an invoice of an organization the caller may not read is refused.
-    const access = await invoiceAccess(ctx, invoiceId);
-    if (access === 'not-found') return problem(fetchAPI, 404, 'NOT_FOUND', `Invoice ${invoiceId} not found`);
-    if (access === 'forbidden') return problem(fetchAPI, 403, 'FORBIDDEN', `This gateway token may not read invoice ${invoiceId}`);
+    // The same rules as the graph; "not yours" answers as "not found", disclosing nothing. A signed
+    // link names its invoice's organization (the signature proves it): only that it is still served.
+    const link = ctx.caller.pdfInvoiceId !== undefined;
+    const allowed = link
+      ? ctx.caller.pdfInvoiceId === invoiceId.toLowerCase() && [...ctx.caller.organizations!].every((id) => mayReadOrganization(ctx.caller, ctx.settings, id))
+      : (await invoiceAccess(ctx, invoiceId)) === 'ok';
+    if (!allowed) return problem(fetchAPI, 404, 'NOT_FOUND', `Invoice ${invoiceId} not found`);
     const file = await ctx.billing.downloadInvoice(invoiceId);
     const iterator = (Symbol.asyncIterator in file.body ? file.body[Symbol.asyncIterator]() : file.body[Symbol.iterator]()) as
       | AsyncIterator<Uint8Array>

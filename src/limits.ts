@@ -2,19 +2,12 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import {
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  getOperationAST,
-  GraphQLError,
-  Kind,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-  type ValidationContext,
-  valueFromASTUntyped,
-} from 'graphql';
+import { type DocumentNode, getOperationAST, GraphQLError, parse, type ValidationContext } from 'graphql';
+import { type GraphQLParams } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
 import type { Plugin } from 'graphql-yoga';
-import { DEFAULT_PAGE } from './schema/pagination.js';
+import { operationCost } from './cost.js';
+import { getSchema } from './schema/index.js';
 
 /** Every limit on what one request may ask, in one place (see README "Security and limits"). */
 export interface QueryLimits {
@@ -24,10 +17,14 @@ export interface QueryLimits {
   maxAliases: number;
   /** Lexical tokens in one document (parsing cost). */
   maxTokens: number;
-  /** Sum of `first`/`last` over every connection of one operation (a connection without either counts as its default page). */
+  /** Rows one request may ask for: the cost of every operation of a batch, summed (see cost.ts). */
   maxTotalFirst: number;
   /** Operations in one batched HTTP request (a JSON array); 1 disables batching. */
   maxBatch: number;
+  /** Upstream calls one request may make (every operation of a batch together). */
+  maxUpstreamCalls: number;
+  /** Rows one request may answer (edges of every connection, every operation of a batch together). */
+  maxResponseRows: number;
   /** Request body size, bytes. */
   maxBodyBytes: number;
   introspection: boolean;
@@ -40,6 +37,8 @@ export const DEFAULT_LIMITS: QueryLimits = {
   maxTokens: 5_000,
   maxTotalFirst: 3_000,
   maxBatch: 10,
+  maxUpstreamCalls: 100,
+  maxResponseRows: 5_000,
   maxBodyBytes: 1_048_576,
   introspection: true,
 };
@@ -50,42 +49,6 @@ const report =
   (ctx: ValidationContext | null, error: GraphQLError): void => {
     ctx?.reportError(new GraphQLError(error.message, { extensions: { code } }));
   };
-
-/** Connection fields of this graph: a missing `first`/`last` there means a default page. */
-const CONNECTIONS = new Set(['invoices', 'consumptions', 'discounts', 'charges', 'usageStatistics']);
-
-/**
- * The total `first`/`last` an operation asks for, with variables resolved: the rows (and so the
- * upstream pages) it may cost. Fragments are followed once per spread.
- */
-export function totalFirst(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
-  const fragments = new Map(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
-  );
-  const walk = (set: SelectionSetNode | undefined, seen: Set<string>): number => {
-    let sum = 0;
-    for (const selection of set?.selections ?? []) {
-      if (selection.kind === Kind.FIELD) {
-        let own = 0;
-        for (const arg of selection.arguments ?? []) {
-          if (arg.name.value === 'first' || arg.name.value === 'last') {
-            const value = valueFromASTUntyped(arg.value, variables);
-            if (typeof value === 'number') own = Math.max(own, value);
-          }
-        }
-        const asked = selection.arguments?.some((a) => (a.name.value === 'first' || a.name.value === 'last') && valueFromASTUntyped(a.value, variables) != null);
-        if (!asked && CONNECTIONS.has(selection.name.value)) own = DEFAULT_PAGE;
-        sum += own + walk(selection.selectionSet, seen);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        sum += walk(selection.selectionSet, seen);
-      } else if (!seen.has(selection.name.value)) {
-        sum += walk(fragments.get(selection.name.value)?.selectionSet, new Set([...seen, selection.name.value]));
-      }
-    }
-    return sum;
-  };
-  return walk(operation.selectionSet, new Set());
-}
 
 /** This graph reads only: a mutation or subscription is refused clearly, before any executor sees it. */
 const useQueriesOnly: Plugin = {
@@ -99,22 +62,55 @@ const useQueriesOnly: Plugin = {
   },
 };
 
-/** Refuses an operation whose connections ask for more rows in total than the limit, before anything runs. */
-function useTotalFirstLimit(max: number): Plugin {
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const operation = getOperationAST(args.document, args.operationName);
-      if (!operation) return;
-      const total = totalFirst(args.document, operation, (args.variableValues ?? {}) as Record<string, unknown>);
-      if (total > max) {
-        setResultAndStopExecution({
-          errors: [
-            new GraphQLError(`This operation asks for ${total} rows over its connections; the limit is ${max}. Ask for fewer, or page.`, {
-              extensions: { code: 'QUERY_TOO_COSTLY', cost: total, limit: max },
-            }),
-          ],
-        });
+/** Where a request's operation texts come from: the body, or the persisted documents it names. */
+export type DocumentText = (params: GraphQLParams) => string | undefined;
+
+/**
+ * Refuses a request whose operations ask for more rows in total than the limit, before anything
+ * runs: the cost of every operation of a batch is summed (cost.ts). Documents are parsed here with
+ * the token limit, and kept (a few hundred) so that a dashboard's repeated operations are parsed once.
+ */
+function useCostLimit(max: number, maxTokens: number, documentText: DocumentText): Plugin {
+  const parsed = new LRUCache<string, DocumentNode | 'unparsable'>({ max: 500 });
+  const refused = new WeakMap<Request, GraphQLError>();
+  const cost = (params: GraphQLParams): number => {
+    const text = documentText(params);
+    if (!text) return 0;
+    let document = parsed.get(text);
+    if (!document) {
+      try {
+        document = parse(text, { maxTokens, noLocation: true });
+      } catch {
+        // yoga reports the parse error; an unparsable document runs nothing.
+        document = 'unparsable';
       }
+      parsed.set(text, document);
+    }
+    if (document === 'unparsable') return 0;
+    const operation = getOperationAST(document, params.operationName);
+    return operation ? operationCost(getSchema(), document, operation, params.variables) : 0;
+  };
+  return {
+    onRequestParse({ request }) {
+      return {
+        onRequestParseDone({ requestParserResult }) {
+          const all = Array.isArray(requestParserResult) ? requestParserResult : [requestParserResult];
+          const total = all.reduce((sum, params) => sum + cost(params), 0);
+          if (total > max) {
+            const scope = all.length > 1 ? `These ${all.length} operations ask` : 'This operation asks';
+            refused.set(
+              request,
+              new GraphQLError(`${scope} for ${total} rows over their connections; the limit is ${max} a request. Ask for fewer, or page.`, {
+                extensions: { code: 'QUERY_TOO_COSTLY', cost: total, limit: max },
+              }),
+            );
+          }
+        },
+      };
+    },
+    onParams({ request, setResult }) {
+      const error = refused.get(request);
+      if (error) setResult({ errors: [error] });
     },
   };
 }
@@ -156,7 +152,7 @@ export const useVariableErrorCode: Plugin = {
   },
 };
 
-export function limitPlugins(limits: QueryLimits): Plugin[] {
+export function limitPlugins(limits: QueryLimits, documentText: DocumentText): Plugin[] {
   return [
     useBodyLimit(limits.maxBodyBytes),
     // Parse errors get yoga's GRAPHQL_PARSE_FAILED; the message names the limit.
@@ -164,7 +160,7 @@ export function limitPlugins(limits: QueryLimits): Plugin[] {
     maxDepthPlugin({ n: limits.maxDepth, propagateOnRejection: false, onReject: [report('QUERY_TOO_DEEP')] }),
     maxAliasesPlugin({ n: limits.maxAliases, propagateOnRejection: false, onReject: [report('TOO_MANY_ALIASES')] }),
     useQueriesOnly,
-    useTotalFirstLimit(limits.maxTotalFirst),
+    useCostLimit(limits.maxTotalFirst, limits.maxTokens, documentText),
     useVariableErrorCode,
     ...(limits.introspection ? [] : [useDisableIntrospection()]),
   ] as Plugin[];

@@ -5,6 +5,8 @@ import { createGateway } from './gateway.js';
 import { Simulator } from './simulator/server.js';
 import { clientFactory } from './clients.js';
 import { TotalHints } from './schema/pagination.js';
+import { Keyring } from './lib/keys.js';
+import { loadManifests, type Manifest, PROJECT_MANIFESTS } from './persisted.js';
 import { createAgent } from './upstreams/http.js';
 
 /** Process entry: config → (demo simulator) → clients → gateway → listen; SIGTERM closes cleanly. */
@@ -46,6 +48,21 @@ async function main(): Promise<void> {
     );
   }
 
+  let keys: Keyring;
+  if (config.signingKeys) keys = new Keyring(config.signingKeys);
+  else {
+    // Outside production only (config refuses production without keys).
+    keys = Keyring.random();
+    console.warn('GATEWAY_SIGNING_KEYS is not set: cursors and invoice links are signed with a random key, and stop working when this process restarts.');
+  }
+  let manifest: Manifest;
+  try {
+    manifest = loadManifests(PROJECT_MANIFESTS);
+  } catch (error) {
+    console.error(`Persisted documents: ${(error as Error).message}`);
+    process.exit(2);
+  }
+
   const agent = createAgent(config.timeouts, config.retry);
   const scalrServed = new Set([...(scalr?.accountIds ?? []), ...(scalr?.defaultAccountId ? [scalr.defaultAccountId] : [])]);
   const served = new Set([...organizationIds, ...(scaleway.defaultOrganizationId ? [scaleway.defaultOrganizationId] : [])]);
@@ -65,6 +82,9 @@ async function main(): Promise<void> {
     limits: config.limits,
     // Demo mode serves simulated data: it runs open, and says so.
     auth: config.demo ? { mode: 'none', tokens: [] } : config.auth,
+    corsOrigins: config.corsOrigins,
+    persisted: { manifest, only: config.persistedOnly },
+    secrets: [scaleway.secretKey, scalr?.token, ...(config.signingKeys ?? [])],
     settings: {
       defaultOrganizationId: scaleway.defaultOrganizationId,
       organizationIds: served.size > 0 ? served : null,
@@ -76,6 +96,8 @@ async function main(): Promise<void> {
       scalrAccountIds: scalrServed.size > 0 ? scalrServed : null,
       scalrPageSize: scalr?.pageSize ?? 100,
       totalHints: new TotalHints(),
+      keys,
+      pdfLinkTtlSeconds: config.pdfLinkTtlSeconds,
     },
   });
 

@@ -14,8 +14,8 @@ const stack = useStack({
   auth: {
     mode: 'tokens',
     tokens: [
-      { name: 'finance', sha256: sha256(GATEWAY_TOKEN_ALL), organizations: '*', scalrAccounts: '*' },
-      { name: 'acme-dashboard', sha256: sha256(GATEWAY_TOKEN_ACME), organizations: [ACME], scalrAccounts: [] },
+      { name: 'finance', sha256: sha256(GATEWAY_TOKEN_ALL), organizations: '*', scalrAccounts: '*', arbitraryOperations: false },
+      { name: 'acme-dashboard', sha256: sha256(GATEWAY_TOKEN_ACME), organizations: [ACME], scalrAccounts: [], arbitraryOperations: false },
     ],
   },
 });
@@ -54,18 +54,18 @@ describe('gateway tokens', () => {
     expect(r.data.organizations.map((o: any) => o.invoices.totalCount)).toEqual([540, 260]);
   });
 
-  it('refuses a scoped token what it may not read, with FORBIDDEN and no upstream call', async () => {
+  it('refuses a scoped token what it may not read, as not found, with no upstream call', async () => {
     const mine = await stack.query(`{ organization { invoices(first: 1) { totalCount } } }`, {}, acme);
     expect(mine.data.organization.invoices.totalCount).toBe(540);
     stack.sim.resetLog();
     const other = await stack.query(`query($id: UUID) { organization(id: $id) { invoices { totalCount } } }`, { id: GLOBEX }, acme);
     expect(other.data.organization).toBeNull();
-    expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(other.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const list = await stack.query(`query($ids: [UUID!]!) { organizations(ids: $ids) { organizationId } }`, { ids: [ACME, GLOBEX] }, acme);
     expect(list.data.organizations).toEqual([{ organizationId: ACME }, null]);
-    expect(list.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(list.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const scalr = await stack.query(`{ scalrAccount { accountId } }`, {}, acme);
-    expect(scalr.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(scalr.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(stack.sim.log).toHaveLength(0);
   });
 
@@ -83,8 +83,8 @@ describe('gateway tokens', () => {
     const theirs = seeded.invoices.get(GLOBEX)![3]!.id;
     expect((await raw(stack, `/invoices/${mine}.pdf`, acme)).status).toBe(200);
     const refused = await raw(stack, `/invoices/${theirs}.pdf`, acme);
-    expect(refused.status).toBe(403);
-    expect(((await refused.json()) as any).error.code).toBe('FORBIDDEN');
+    expect(refused.status).toBe(404);
+    expect(((await refused.json()) as any).error.code).toBe('NOT_FOUND');
     // Only the look-up of the invoice's organization: no download.
     expect(stack.sim.calls(`/billing/v2beta1/invoices/${theirs}`).map((c) => c.path)).toEqual([`/billing/v2beta1/invoices/${theirs}`]);
     expect((await raw(stack, `/invoices/${theirs}.pdf`, all)).status).toBe(200);

@@ -6,6 +6,8 @@ import { readScwProfile, type ScwProfile } from '../src/scw-config-file.js';
 const loadConfig = (env: Record<string, string>) => load(env, () => undefined);
 
 const KEY = '0b9e3a1c-5d2f-4e8a-9c7b-1a2b3c4d5e6f';
+/** A production gateway's signing key (required there). */
+const SIGNING = { GATEWAY_SIGNING_KEYS: 'k'.repeat(32) };
 
 /** The problems `load` reports for `env` (none when it loads). */
 function problems(env: Record<string, string>, read: (env: Record<string, string | undefined>) => ScwProfile | undefined = () => undefined): string[] {
@@ -51,10 +53,35 @@ describe('loadConfig', () => {
   it('refuses to start in production without credentials', () => {
     expect(problems({ NODE_ENV: 'production' })).toEqual([
       expect.stringMatching(/^SCW_SECRET_KEY is required when NODE_ENV=production/),
+      expect.stringMatching(/^GATEWAY_SIGNING_KEYS is required when NODE_ENV=production/),
       expect.stringMatching(/^GATEWAY_AUTH must be set in production/),
     ]);
-    // Passthrough callers bring their own keys: then the gateway needs none.
-    expect(problems({ NODE_ENV: 'production', GATEWAY_AUTH: 'passthrough' })).toEqual([]);
+    // Passthrough callers bring their own keys: then the gateway needs none (but signs all the same).
+    expect(problems({ NODE_ENV: 'production', GATEWAY_AUTH: 'passthrough', ...SIGNING })).toEqual([]);
+  });
+
+  it('takes signing keys of 32 characters or more, the first signing, and demands them in production', () => {
+    expect(loadConfig({ GATEWAY_SIGNING_KEYS: ` ${'a'.repeat(32)} , ${'b'.repeat(40)} ` }).signingKeys).toEqual(['a'.repeat(32), 'b'.repeat(40)]);
+    expect(loadConfig({}).signingKeys).toBeUndefined();
+    const short = 'short-signing-key';
+    const list = problems({ GATEWAY_SIGNING_KEYS: `${'a'.repeat(32)},${short}` });
+    expect(list).toEqual([expect.stringMatching(/^GATEWAY_SIGNING_KEYS must be a comma-separated list of keys of at least 32 characters/)]);
+    expect(list.join()).not.toContain(short);
+    expect(problems({ SCW_SECRET_KEY: KEY, NODE_ENV: 'production', GATEWAY_AUTH: 'none' })).toEqual([expect.stringMatching(/^GATEWAY_SIGNING_KEYS is required/)]);
+  });
+
+  it('lists CORS origins exactly, and refuses a wildcard or a path', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' }).corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    for (const bad of ['*', 'https://app.example.com/', 'app.example.com', 'https://a.example.com/path', 'null']) {
+      expect(problems({ CORS_ORIGINS: bad }), bad).toEqual([expect.stringMatching(/^CORS_ORIGINS must be/)]);
+    }
+  });
+
+  it('reads the PDF link lifetime and the persisted-only switch', () => {
+    expect(loadConfig({})).toMatchObject({ pdfLinkTtlSeconds: 300, persistedOnly: false });
+    expect(loadConfig({ PDF_URL_TTL_SECONDS: '60', PERSISTED_ONLY: 'true' })).toMatchObject({ pdfLinkTtlSeconds: 60, persistedOnly: true });
+    expect(problems({ PDF_URL_TTL_SECONDS: '0' })).toEqual([expect.stringMatching(/^PDF_URL_TTL_SECONDS/)]);
   });
 
   it('names every bad variable at once, and never echoes a secret', () => {
@@ -84,11 +111,22 @@ describe('limits and authentication', () => {
       maxTokens: 5000,
       maxTotalFirst: 3000,
       maxBatch: 10,
+      maxUpstreamCalls: 100,
+      maxResponseRows: 5000,
       maxBodyBytes: 1_048_576,
       introspection: true,
     });
-    const config = loadConfig({ SCW_SECRET_KEY: KEY, MAX_DEPTH: '8', MAX_TOTAL_FIRST: '1000', INTROSPECTION: 'false', UPSTREAM_RETRIES: '0', SCALEWAY_MAX_CONCURRENCY: '4' });
-    expect(config.limits).toMatchObject({ maxDepth: 8, maxTotalFirst: 1000, introspection: false });
+    const config = loadConfig({
+      SCW_SECRET_KEY: KEY,
+      MAX_DEPTH: '8',
+      MAX_TOTAL_FIRST: '1000',
+      MAX_UPSTREAM_CALLS: '20',
+      MAX_RESPONSE_ROWS: '700',
+      INTROSPECTION: 'false',
+      UPSTREAM_RETRIES: '0',
+      SCALEWAY_MAX_CONCURRENCY: '4',
+    });
+    expect(config.limits).toMatchObject({ maxDepth: 8, maxTotalFirst: 1000, maxUpstreamCalls: 20, maxResponseRows: 700, introspection: false });
     expect(config.retry.retries).toBe(0);
     expect(config.concurrency.scaleway).toBe(4);
   });
@@ -98,13 +136,18 @@ describe('limits and authentication', () => {
     const tokens = JSON.stringify([{ name: 'finance', sha256: hash, organizations: ['11111111-2222-4333-8444-555555555555'], scalrAccounts: '*' }]);
     expect(loadConfig({ SCW_SECRET_KEY: KEY, GATEWAY_TOKENS: tokens }).auth).toEqual({
       mode: 'tokens',
-      tokens: [{ name: 'finance', sha256: hash, organizations: ['11111111-2222-4333-8444-555555555555'], scalrAccounts: '*' }],
+      tokens: [{ name: 'finance', sha256: hash, organizations: ['11111111-2222-4333-8444-555555555555'], scalrAccounts: '*', arbitraryOperations: false }],
     });
+    // A scope left out reads nothing, never everything.
+    const bare = JSON.stringify([{ name: 'analyst', sha256: hash, arbitraryOperations: true }]);
+    expect(loadConfig({ SCW_SECRET_KEY: KEY, GATEWAY_TOKENS: bare }).auth.tokens).toEqual([
+      { name: 'analyst', sha256: hash, organizations: [], scalrAccounts: [], arbitraryOperations: true },
+    ]);
     expect(problems({ SCW_SECRET_KEY: KEY, GATEWAY_TOKENS: '[{"name":"x","sha256":"plain-token"}]' })).toEqual([expect.stringMatching(/^GATEWAY_TOKENS entry 0: sha256 must be/)]);
     expect(problems({ SCW_SECRET_KEY: KEY, GATEWAY_TOKENS: 'nope' })).toEqual([expect.stringMatching(/^GATEWAY_TOKENS is not valid JSON/)]);
     expect(problems({ SCW_SECRET_KEY: KEY, GATEWAY_AUTH: 'tokens' })).toEqual([expect.stringMatching(/needs GATEWAY_TOKENS/)]);
-    expect(problems({ SCW_SECRET_KEY: KEY, NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^GATEWAY_AUTH must be set in production/)]);
-    expect(loadConfig({ SCW_SECRET_KEY: KEY, NODE_ENV: 'production', GATEWAY_AUTH: 'none' }).auth.mode).toBe('none');
+    expect(problems({ SCW_SECRET_KEY: KEY, NODE_ENV: 'production', ...SIGNING })).toEqual([expect.stringMatching(/^GATEWAY_AUTH must be set in production/)]);
+    expect(loadConfig({ SCW_SECRET_KEY: KEY, NODE_ENV: 'production', GATEWAY_AUTH: 'none', ...SIGNING }).auth.mode).toBe('none');
     expect(loadConfig({ SCW_SECRET_KEY: KEY }).auth.mode).toBe('none');
   });
 });

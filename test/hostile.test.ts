@@ -35,6 +35,7 @@ const STABLE = new Set([
   'PAYLOAD_TOO_LARGE',
   'LENGTH_REQUIRED',
   'METHOD_NOT_ALLOWED',
+  'PERSISTED_QUERY_NOT_FOUND',
 ]);
 
 interface Hostile {
@@ -65,6 +66,13 @@ const cursors = (valid: string) => [
   Buffer.from(JSON.stringify(['t1', [['tok', 1]], 'AAAAAAAAAAAAAAAA'])).toString('base64url'),
   Buffer.from(JSON.stringify(['t1', 'not-a-list', 'x'])).toString('base64url'),
   Buffer.from('{"__proto__":{"polluted":true}}').toString('base64url'),
+  // Forged: the current formats with a made-up MAC or sealed part.
+  Buffer.from('o2:5:AAAAAAAAAAAAAAAAAAAAAA').toString('base64url'),
+  Buffer.from(`o2:5:${valid.slice(-22)}`).toString('base64url'),
+  't2.',
+  't2.AAAA',
+  `t2.${'A'.repeat(64)}`,
+  `t2.${valid}`,
 ];
 
 function corpus(validCursor: string): Hostile[] {
@@ -138,6 +146,22 @@ function corpus(validCursor: string): Hostile[] {
   list.push({ name: 'PDF unknown', method: 'GET', path: '/invoices/00000000-0000-4000-8000-000000000000.pdf' });
   list.push({ name: 'PDF POST', method: 'POST', path: '/invoices/00000000-0000-4000-8000-000000000000.pdf', body: '{}' });
   list.push({ name: 'unknown path', method: 'GET', path: '/admin' });
+  // Malformed percent-encoding, forged invoice links.
+  for (const path of ['/invoices/%E0%A4%A.pdf', '/invoices/%.pdf', '/invoices/%FF.pdf', '/invoices/%E0%A4%A.pdf?organization=x&expires=1&signature=x']) {
+    list.push({ name: `PDF ${path}`, method: 'GET', path });
+  }
+  list.push({ name: 'PDF forged link', method: 'GET', path: '/invoices/00000000-0000-4000-8000-000000000000.pdf?organization=00000000-0000-4000-8000-000000000000&expires=99999999999&signature=AAAAAAAAAAAAAAAAAAAAAA' });
+  list.push({ name: 'PDF link without expiry', method: 'GET', path: '/invoices/00000000-0000-4000-8000-000000000000.pdf?signature=x' });
+  // Costs that multiply: ids, batches, variable defaults, fragments spread many times.
+  list.push(gql('query($ids: [UUID!]!) { organizations(ids: $ids) { invoices(first: 500) { totalCount } } }', { ids: Array.from({ length: 50 }, () => '11111111-2222-4333-8444-555555555555') }));
+  list.push(gql('query($n: Int = 500) { organization { a: invoices(first: $n) { totalCount } b: invoices(last: $n) { totalCount } c: discounts(first: $n) { totalCount } d: discounts(last: $n) { totalCount } e: consumptions(first: $n) { totalCount } f: consumptions(last: $n) { totalCount } g: invoices(first: $n, orderBy: DUE_DATE_ASC) { totalCount } } }'));
+  list.push({ name: 'costly batch', body: JSON.stringify(Array.from({ length: 10 }, () => ({ query: '{ organization { invoices(first: 500) { totalCount } } }' }))) });
+  const spread = (name: string) => Array.from({ length: 60 }, () => `...${name}`).join(' ');
+  list.push(gql(`{ organization { ...A } } fragment A on Organization { ${spread('B')} } fragment B on Organization { ${spread('C')} } fragment C on Organization { ${spread('D')} } fragment D on Organization { invoices(first: 1) { totalCount } }`));
+  // Persisted documents that are not there, or malformed.
+  list.push({ name: 'unknown documentId', body: JSON.stringify({ documentId: `sha256:${'0'.repeat(64)}` }) });
+  list.push({ name: 'documentId of a number', body: JSON.stringify({ documentId: 5 }) });
+  list.push({ name: 'persistedQuery of garbage', body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: '../../etc/passwd' } } }) });
   // Bodies too large, or of no declared length.
   list.push({ name: '2 MB body', body: JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(2_000_000) } }) });
   list.push({ name: 'chunked body', chunked: true, body: JSON.stringify({ query: '{ __typename }' }) });

@@ -1,11 +1,14 @@
 /**
- * @generated SignedSource<<124aeab994b495d2c3f7be6899fcaff2>>
+ * @generated SignedSource<<5465b175b8e6036a291cab40d5e442bf>>
+ * @relayHash 0904179cd7fcb2ae923810a1fe072fee
  * @lightSyntaxTransform
  */
 
 /* tslint:disable */
 /* eslint-disable */
 // @ts-nocheck
+
+// @relayRequestID 3059837b76dfb37e4aa5c49cbfeb02e12d04db74bb09c60c5348a162bcc52c48
 
 import { ConcreteRequest } from 'relay-runtime';
 import { FragmentRefs } from "relay-runtime";
@@ -506,12 +509,11 @@ return {
     ]
   },
   "params": {
-    "cacheID": "0904179cd7fcb2ae923810a1fe072fee",
-    "id": null,
+    "id": "3059837b76dfb37e4aa5c49cbfeb02e12d04db74bb09c60c5348a162bcc52c48",
     "metadata": {},
     "name": "DashboardQuery",
     "operationKind": "query",
-    "text": "query DashboardQuery(\n  $filter: ChargeFilter!\n  $from: DateTime!\n  $to: DateTime!\n) {\n  organization {\n    ...OrganizationInvoices_organization\n    ...OrganizationCharges_organization_Vt7Yj\n    id\n  }\n  scalrAccount {\n    ...ScalrUsage_account_1tCgTg\n    id\n  }\n}\n\nfragment OrganizationCharges_organization_Vt7Yj on Organization {\n  charges(first: 50, filter: $filter) {\n    edges {\n      node {\n        resourceId\n        resourceName\n        startDate\n        endDate\n        price {\n          amount\n          currency\n        }\n        __typename\n      }\n      cursor\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n  id\n}\n\nfragment OrganizationInvoices_organization on Organization {\n  organizationId\n  invoices(first: 20) {\n    totalCount\n    edges {\n      node {\n        id\n        number\n        invoiceType\n        totalTaxed {\n          amount\n          currency\n        }\n        downloadUrl\n        __typename\n      }\n      cursor\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n  id\n}\n\nfragment ScalrUsage_account_1tCgTg on ScalrAccount {\n  accountId\n  usageStatistics(first: 31, from: $from, to: $to) {\n    totalCount\n    edges {\n      node {\n        date\n        breakdownName\n        runsCount\n        runsSeconds\n        __typename\n      }\n      cursor\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n  id\n}\n"
+    "text": null
   }
 };
 })();

@@ -1,11 +1,14 @@
 /**
- * @generated SignedSource<<599d2060131726b0680d39e92073c578>>
+ * @generated SignedSource<<2045487e7691c415e3a7e26351b249fe>>
+ * @relayHash 0d9abffe9c73e9f8fdb8b863bc4aad4f
  * @lightSyntaxTransform
  */
 
 /* tslint:disable */
 /* eslint-disable */
 // @ts-nocheck
+
+// @relayRequestID 66c8abf2dbd5394c0caaff8b911d5daef5c4b567cbfd74a583096bbc2c3de6b9
 
 import { ConcreteRequest } from 'relay-runtime';
 import { FragmentRefs } from "relay-runtime";
@@ -296,12 +299,11 @@ return {
     ]
   },
   "params": {
-    "cacheID": "0d9abffe9c73e9f8fdb8b863bc4aad4f",
-    "id": null,
+    "id": "66c8abf2dbd5394c0caaff8b911d5daef5c4b567cbfd74a583096bbc2c3de6b9",
     "metadata": {},
     "name": "OrganizationChargesPaginationQuery",
     "operationKind": "query",
-    "text": "query OrganizationChargesPaginationQuery(\n  $count: Int = 50\n  $cursor: String\n  $filter: ChargeFilter!\n  $id: ID!\n) {\n  node(id: $id) {\n    __typename\n    ...OrganizationCharges_organization_3KQYpM\n    id\n  }\n}\n\nfragment OrganizationCharges_organization_3KQYpM on Organization {\n  charges(first: $count, after: $cursor, filter: $filter) {\n    edges {\n      node {\n        resourceId\n        resourceName\n        startDate\n        endDate\n        price {\n          amount\n          currency\n        }\n        __typename\n      }\n      cursor\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n  id\n}\n"
+    "text": null
   }
 };
 })();

@@ -1,11 +1,14 @@
 /**
- * @generated SignedSource<<626199411d541e50d4a4dc0c9ca68f67>>
+ * @generated SignedSource<<8429efb5f28dfd792c14b2caee768763>>
+ * @relayHash 4e2d4bd967615f5a6f9e4192dcfeedfb
  * @lightSyntaxTransform
  */
 
 /* tslint:disable */
 /* eslint-disable */
 // @ts-nocheck
+
+// @relayRequestID 72823de495afedf509ad99a8695762019e44b2e13642430831298df6576bae4a
 
 import { ConcreteRequest } from 'relay-runtime';
 import { FragmentRefs } from "relay-runtime";
@@ -278,12 +281,11 @@ return {
     ]
   },
   "params": {
-    "cacheID": "4e2d4bd967615f5a6f9e4192dcfeedfb",
-    "id": null,
+    "id": "72823de495afedf509ad99a8695762019e44b2e13642430831298df6576bae4a",
     "metadata": {},
     "name": "OrganizationInvoicesPaginationQuery",
     "operationKind": "query",
-    "text": "query OrganizationInvoicesPaginationQuery(\n  $count: Int = 20\n  $cursor: String\n  $id: ID!\n) {\n  node(id: $id) {\n    __typename\n    ...OrganizationInvoices_organization_1G22uz\n    id\n  }\n}\n\nfragment OrganizationInvoices_organization_1G22uz on Organization {\n  organizationId\n  invoices(first: $count, after: $cursor) {\n    totalCount\n    edges {\n      node {\n        id\n        number\n        invoiceType\n        totalTaxed {\n          amount\n          currency\n        }\n        downloadUrl\n        __typename\n      }\n      cursor\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n  id\n}\n"
+    "text": null
   }
 };
 })();

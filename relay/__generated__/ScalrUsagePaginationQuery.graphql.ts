@@ -1,11 +1,14 @@
 /**
- * @generated SignedSource<<bbb1934dac1a619e70622557166ce920>>
+ * @generated SignedSource<<05c172305b5da8837241f5953d97790b>>
+ * @relayHash b2a6bb40d9c49dffa5b1c2a2420dfd47
  * @lightSyntaxTransform
  */
 
 /* tslint:disable */
 /* eslint-disable */
 // @ts-nocheck
+
+// @relayRequestID d3fc45ace235b5b2efcebeed371dfb890ed2b50bd3d4f8ab718f53fbb6e11f87
 
 import { ConcreteRequest } from 'relay-runtime';
 import { FragmentRefs } from "relay-runtime";
@@ -314,12 +317,11 @@ return {
     ]
   },
   "params": {
-    "cacheID": "b2a6bb40d9c49dffa5b1c2a2420dfd47",
-    "id": null,
+    "id": "d3fc45ace235b5b2efcebeed371dfb890ed2b50bd3d4f8ab718f53fbb6e11f87",
     "metadata": {},
     "name": "ScalrUsagePaginationQuery",
     "operationKind": "query",
-    "text": "query ScalrUsagePaginationQuery(\n  $breakdownBy: ScalrBreakdown\n  $count: Int = 31\n  $cursor: String\n  $from: DateTime!\n  $to: DateTime!\n  $id: ID!\n) {\n  node(id: $id) {\n    __typename\n    ...ScalrUsage_account_1muN48\n    id\n  }\n}\n\nfragment ScalrUsage_account_1muN48 on ScalrAccount {\n  accountId\n  usageStatistics(first: $count, after: $cursor, from: $from, to: $to, breakdownBy: $breakdownBy) {\n    totalCount\n    edges {\n      node {\n        date\n        breakdownName\n        runsCount\n        runsSeconds\n        __typename\n      }\n      cursor\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n  id\n}\n"
+    "text": null
   }
 };
 })();

@@ -118,6 +118,8 @@ function chargeSource(ctx: Context, query: ChargeQuery): TokenSource<Charge> & {
       return sign * (x < y ? -1 : x > y ? 1 : 0);
     },
     isStaleToken: (error) => error instanceof UpstreamBadRequestError && error.argument === 'page_token',
+    keys: ctx.settings.keys,
+    budget: ctx.budget,
   };
 }
 
@@ -189,7 +191,7 @@ builder.objectField(OrganizationRef, 'charges', (t) =>
         const query = chargeQuery(org.id, args.filter);
         const source = chargeSource(ctx, query);
         if (args.after != null) {
-          const start = decodeTokenCursor(source.name, source.filter, args.after, source.streams);
+          const start = decodeTokenCursor(source, args.after);
           return tokenConnection(source, () => readTokenWindow(source, start, first), true);
         }
         return tokenConnection(source, () => windowLoader(ctx).load({ query, count: first }), false);

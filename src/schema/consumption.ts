@@ -44,7 +44,10 @@ builder.objectField(OrganizationRef, 'consumptions', (t) =>
       args: {
         billingPeriod: t.arg.string({ description: 'Month as `YYYY-MM`; defaults to the current month (UTC).' }),
         categoryName: t.arg.string({ description: 'Only this category, e.g. `Compute`.' }),
-        projectId: t.arg({ type: 'UUID', description: 'Only this project.' }),
+        projectId: t.arg({
+          type: 'UUID',
+          description: "Only this project of the organization (read from the organization's rows: a project of another organization matches nothing).",
+        }),
         orderBy: t.arg({ type: ConsumptionOrderEnum, defaultValue: 'updated_at_desc', description: 'Sort order.' }),
       },
       resolve: (org, args, ctx) => {
@@ -53,13 +56,15 @@ builder.objectField(OrganizationRef, 'consumptions', (t) =>
         }
         if (args.categoryName === '') throw badInput('`categoryName` must not be empty', 'categoryName');
         const connection = offsetConnection(
-          ctx.sources.consumptions({
-            organizationId: org.id,
-            billingPeriod: args.billingPeriod ?? billingPeriodOf(ctx.settings.now()),
-            projectId: args.projectId?.toLowerCase() ?? undefined,
-            categoryName: args.categoryName ?? undefined,
-            orderBy: args.orderBy ?? 'updated_at_desc',
-          }),
+          ctx.sources.consumptions(
+            {
+              organizationId: org.id,
+              billingPeriod: args.billingPeriod ?? billingPeriodOf(ctx.settings.now()),
+              categoryName: args.categoryName ?? undefined,
+              orderBy: args.orderBy ?? 'updated_at_desc',
+            },
+            args.projectId ?? undefined,
+          ),
           args,
         );
         // Getters, not values: only a selected field may cause an upstream call.

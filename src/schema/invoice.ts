@@ -4,7 +4,8 @@ import { badInput, notFound } from '../errors.js';
 import { UpstreamNotFoundError } from '../upstreams/errors.js';
 import type { Invoice, InvoiceOrder, InvoiceQuery, InvoiceType } from '../upstreams/scaleway/model.js';
 import { MoneyRef } from './money.js';
-import { canRead, organizationAccess, OrganizationRef } from './organization.js';
+import { signPdfLink } from '../access/pdf-link.js';
+import { canRead, OrganizationRef } from './organization.js';
 import { offsetConnection } from './pagination.js';
 import { sortOrderValues } from './sort-order.js';
 
@@ -67,16 +68,16 @@ async function loadInvoices(keys: readonly string[], ctx: Context): Promise<(Inv
  * Whether the caller may read an invoice known only by its id (the PDF route): its organization
  * must be served and readable. Free when nothing restricts; otherwise one get-invoice call
  * (v2beta1), or a walk of the readable organizations' invoice lists (v2alpha1, which has none).
+ * "Not yours" is "not found": nobody learns which invoice ids exist elsewhere.
  */
-export async function invoiceAccess(ctx: Context, invoiceId: string): Promise<'ok' | 'not-found' | 'forbidden'> {
+export async function invoiceAccess(ctx: Context, invoiceId: string): Promise<'ok' | 'not-found'> {
   const served = ctx.settings.organizationIds;
   const allowed = ctx.caller.organizations;
   if (served === null && allowed === null) return 'ok';
   if (ctx.billing.version === 'v2beta1') {
     try {
       const invoice = await ctx.billing.getInvoice(invoiceId);
-      const access = invoice.organizationId ? organizationAccess(ctx, invoice.organizationId) : 'not-served';
-      return access === 'ok' ? 'ok' : access === 'forbidden' ? 'forbidden' : 'not-found';
+      return invoice.organizationId && canRead(ctx, invoice.organizationId) ? 'ok' : 'not-found';
     } catch (error) {
       if (error instanceof UpstreamNotFoundError) return 'not-found';
       throw error;
@@ -111,8 +112,12 @@ export const InvoiceRef = builder.loadableNode('Invoice', {
     totalDiscount: t.expose('totalDiscount', { type: MoneyRef, nullable: true, description: 'Discounts applied, negative (v2beta1).' }),
     totalUndiscount: t.expose('totalUndiscount', { type: MoneyRef, nullable: true, description: 'Total before tax and before discounts (v2beta1).' }),
     downloadUrl: t.string({
-      description: 'A gateway URL that streams the invoice PDF (GET, same auth as /graphql).',
-      resolve: (i, _args, ctx) => `${ctx.origin}/invoices/${encodeURIComponent(i.id)}.pdf`,
+      description:
+        'A gateway URL that streams the invoice PDF: signed and expiring (PDF_URL_TTL_SECONDS), so that a browser opens it without a token. Ask again for a fresh one.',
+      resolve: (i, _args, ctx) => {
+        const expires = Math.floor(ctx.settings.now().getTime() / 1000) + ctx.settings.pdfLinkTtlSeconds;
+        return `${ctx.origin}/invoices/${encodeURIComponent(i.id)}.pdf?${signPdfLink(ctx.settings.keys, { invoiceId: i.id, organizationId: i.organizationId, expires })}`;
+      },
     }),
   }),
 });

@@ -1,6 +1,6 @@
+import { mayReadOrganization } from '../access/caller.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import { forbidden } from '../auth.js';
 import { badInput, notFound } from '../errors.js';
 
 export interface OrganizationShape {
@@ -9,31 +9,20 @@ export interface OrganizationShape {
 
 /**
  * The organization an argument names, or the configured default; refused without any upstream
- * call when this gateway does not serve it.
+ * call when this gateway does not serve it or the caller may not read it, in the same words.
  */
 export function organizationFor(ctx: Context, id: string | null | undefined): OrganizationShape {
   const organizationId = (id ?? ctx.settings.defaultOrganizationId)?.toLowerCase();
   if (!organizationId) {
     throw badInput('No organization id given and no default organization configured (SCW_DEFAULT_ORGANIZATION_ID)', 'id');
   }
-  const access = organizationAccess(ctx, organizationId);
-  if (access === 'not-served') throw notFound(`Organization ${organizationId} is not served by this gateway`);
-  if (access === 'forbidden') throw forbidden(`This gateway token may not read organization ${organizationId}`);
+  if (!canRead(ctx, organizationId)) throw notFound(`Organization ${organizationId} not found`);
   return { id: organizationId };
 }
 
-/** Whether the gateway serves an organization and the caller may read it; decided without any call. */
-export function organizationAccess(ctx: Context, organizationId: string): 'ok' | 'not-served' | 'forbidden' {
-  const id = organizationId.toLowerCase();
-  const served = ctx.settings.organizationIds;
-  if (served !== null && !served.has(id)) return 'not-served';
-  const allowed = ctx.caller.organizations;
-  return allowed === null || allowed.has(id) ? 'ok' : 'forbidden';
-}
-
-/** Served and readable by this caller: lookups by id answer "not found" otherwise, disclosing nothing. */
+/** Served and readable by this caller; decided without any call. */
 export function canRead(ctx: Context, organizationId: string): boolean {
-  return organizationAccess(ctx, organizationId) === 'ok';
+  return mayReadOrganization(ctx.caller, ctx.settings, organizationId);
 }
 
 export const OrganizationRef = builder.node(builder.objectRef<OrganizationShape>('Organization'), {

@@ -1,12 +1,14 @@
-import { createHash } from 'node:crypto';
 import { badInput } from '../errors.js';
+import type { Budget } from '../lib/budget.js';
+import type { Keyring, Signer } from '../lib/keys.js';
 import type { Page, TokenPage } from '../lib/page.js';
 import { UpstreamBadResponseError, type UpstreamName } from '../upstreams/errors.js';
 
 /**
  * The only place that turns Relay arguments into upstream pages. Page-number upstreams: a cursor
- * is an absolute offset into the list, signed with the connection's name and filter arguments so
- * that a cursor from another query or a tampered one is refused before any upstream call.
+ * is an absolute offset into the list, with an HMAC (the gateway's signing keys) over the
+ * connection's name, its filter arguments and the offset, so that a cursor from another query, a
+ * tampered or a forged one is refused before any upstream call.
  */
 
 export const MAX_PAGE = 500;
@@ -85,33 +87,29 @@ export interface OffsetSource<T, P extends UpstreamPage<T> = UpstreamPage<T>> {
   fetchPage(page: number): Promise<P>;
   /** Totals seen earlier, to fetch a window's pages all at once. */
   hints?: TotalHints;
+  /** Signs and checks this connection's cursors. */
+  keys: Keyring;
+  /** Counts the rows served against the request's budget. */
+  budget?: Budget;
 }
 
-/**
- * Signs positions of one connection: the name and filter are hashed once, each position then costs
- * a copy of that state (a page of 500 edges signs 500 cursors).
- */
-function signer(name: string, filter: unknown): (position: number | string) => string {
-  const base = createHash('sha256').update(`${name}\n${JSON.stringify(filter)}\n`);
-  return (position) => base.copy().update(String(position)).digest('base64url').slice(0, 16);
+/** The signer of one offset connection's cursors: keyed by its name and filter arguments. */
+export function offsetSigner(keys: Keyring, name: string, filter: unknown): Signer {
+  return keys.signer(`offset\n${name}\n${JSON.stringify(filter)}`);
 }
 
-function signature(name: string, filter: unknown, position: number | string): string {
-  return signer(name, filter)(position);
+export function offsetCursor(signer: Signer, offset: number): string {
+  return Buffer.from(`o2:${offset}:${signer.sign(String(offset))}`).toString('base64url');
 }
 
-export function offsetCursor(name: string, filter: unknown, offset: number, sign = signer(name, filter)): string {
-  return Buffer.from(`o1:${offset}:${sign(offset)}`).toString('base64url');
-}
+const refused = (argument: string) =>
+  badInput(`\`${argument}\` is not a cursor of this connection with these arguments (tampered, forged, or from another query)`, argument);
 
 /** The offset a cursor stands for; BAD_USER_INPUT when it was not made by this connection with these arguments. */
-export function decodeOffsetCursor(name: string, filter: unknown, cursor: string, argument: string): number {
-  const m = /^o1:(\d{1,9}):([\w-]{16})$/.exec(Buffer.from(cursor, 'base64url').toString('latin1'));
-  const offset = m ? Number(m[1]) : -1;
-  if (!m || m[2] !== signature(name, filter, offset)) {
-    throw badInput(`\`${argument}\` is not a cursor of this connection with these arguments (tampered, or from another query)`, argument);
-  }
-  return offset;
+export function decodeOffsetCursor(signer: Signer, cursor: string, argument: string): number {
+  const m = /^o2:(0|[1-9]\d{0,8}):([\w-]{22})$/.exec(Buffer.from(cursor, 'base64url').toString('latin1'));
+  if (!m || !signer.verify(m[1]!, m[2]!)) throw refused(argument);
+  return Number(m[1]);
 }
 
 function count(value: number | null | undefined, argument: string): number | undefined {
@@ -147,9 +145,12 @@ export function offsetConnection<T, P extends UpstreamPage<T>>(source: OffsetSou
   let first = count(args.first, 'first');
   const last = count(args.last, 'last');
   if (first !== undefined && last !== undefined) throw badInput('Pass `first` or `last`, not both', 'last');
+  // Built on first use: a query that selects no cursor and passes none signs nothing.
+  let signer: Signer | undefined;
+  const sign = () => (signer ??= offsetSigner(source.keys, source.name, source.filter));
   // An empty string is not a cursor either: only null or absent means "from the start".
-  const after = args.after != null ? decodeOffsetCursor(source.name, source.filter, args.after, 'after') : undefined;
-  const before = args.before != null ? decodeOffsetCursor(source.name, source.filter, args.before, 'before') : undefined;
+  const after = args.after != null ? decodeOffsetCursor(sign(), args.after, 'after') : undefined;
+  const before = args.before != null ? decodeOffsetCursor(sign(), args.before, 'before') : undefined;
   if (first === undefined && last === undefined) first = DEFAULT_PAGE;
 
   // The window [start, end) as far as it is known without the total; end undefined = "to the end".
@@ -238,12 +239,14 @@ export function offsetConnection<T, P extends UpstreamPage<T>>(source: OffsetSou
       return { from, to, rows: await read(from, to, totalCount), totalCount };
     })());
 
-  let sign: ReturnType<typeof signer> | undefined;
-  const cursor = (offset: number) => offsetCursor(source.name, source.filter, offset, (sign ??= signer(source.name, source.filter)));
+  const cursor = (offset: number) => offsetCursor(sign(), offset);
   return {
     get edges() {
       if (end === start && !fromEnd) return Promise.resolve([]);
-      return resolve().then(({ from, rows }) => rows.map((node, i) => new OffsetEdge(node, from + i, cursor)));
+      return resolve().then(({ from, rows }) => {
+        source.budget?.take(rows.length);
+        return rows.map((node, i) => new OffsetEdge(node, from + i, cursor));
+      });
     },
     get pageInfo() {
       return resolve().then(({ from, to, totalCount }) => ({
@@ -261,6 +264,38 @@ export function offsetConnection<T, P extends UpstreamPage<T>>(source: OffsetSou
       if (hinted !== undefined && hinted > 0) prefetch(0, hinted);
       const totalCount = await total();
       return read(0, totalCount, totalCount);
+    },
+  };
+}
+
+/**
+ * A list filtered in the gateway, where the upstream's own filter cannot be trusted with a scope
+ * (a consumption `project_id` would serve another organization's project): every page of the
+ * unfiltered list is read (concurrently, through the same loader), the rows kept are paged here.
+ * `shape` makes a page of the filtered list from its rows and the first unfiltered page.
+ */
+export function filteredSource<T, P extends UpstreamPage<T>>(
+  source: OffsetSource<T, P>,
+  filter: unknown,
+  keep: (row: T) => boolean,
+  shape: (rows: T[], totalCount: number, first: P) => P,
+): OffsetSource<T, P> {
+  let kept: Promise<{ rows: T[]; first: P }> | undefined;
+  const read = () =>
+    (kept ??= (async () => {
+      const whole = offsetConnection(source, {});
+      const [rows, first] = await Promise.all([whole.all(), whole.anchor()]);
+      return { rows: rows.filter(keep), first };
+    })());
+  return {
+    ...source,
+    filter,
+    // Its pages are slices in memory: nothing to plan.
+    hints: undefined,
+    fetchPage: async (page) => {
+      const { rows, first } = await read();
+      const start = (page - 1) * source.pageSize;
+      return shape(rows.slice(start, start + source.pageSize), rows.length, first);
     },
   };
 }
@@ -292,6 +327,10 @@ export interface TokenSource<T> {
   compare(a: T, b: T): number;
   /** Tells whether an upstream error means a stale page token (it expired, or the upstream forgot it). */
   isStaleToken(error: unknown): boolean;
+  /** Seals and opens this connection's cursors. */
+  keys: Keyring;
+  /** Counts the rows served against the request's budget. */
+  budget?: Budget;
 }
 
 export interface TokenRow<T> {
@@ -449,46 +488,52 @@ export async function readShared<T>(source: TokenSource<T>, consumers: StreamCon
   return out.map(({ rows, hasNextPage }) => ({ rows, hasNextPage }));
 }
 
-export function tokenCursor(name: string, filter: unknown, after: StreamPosition[], sign = signer(name, filter)): string {
+/** What a token cursor is bound to: it opens only for this connection with these arguments. */
+function tokenContext(source: Pick<TokenSource<unknown>, 'name' | 'filter'>): string {
+  return `token\n${source.name}\n${JSON.stringify(source.filter)}`;
+}
+
+/**
+ * A resume point as a cursor: sealed (AES-256-GCM under the signing keys), so that the caller can
+ * neither read the upstream's page tokens nor choose one, nor move the cursor to another query.
+ */
+export function tokenCursor(keys: Keyring, context: string, after: StreamPosition[]): string {
   const positions = after.map((p) => [p.token ?? null, p.skip]);
-  return Buffer.from(JSON.stringify(['t1', positions, sign(JSON.stringify(positions))])).toString('base64url');
+  return `t2.${keys.seal(context, JSON.stringify(positions))}`;
 }
 
 /** The resume positions a cursor stands for; BAD_USER_INPUT when it is not this connection's. */
-export function decodeTokenCursor(name: string, filter: unknown, cursor: string, streams: number): StreamPosition[] {
-  const refuse = () => badInput('`after` is not a cursor of this connection with these arguments (tampered, or from another query)', 'after');
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw refuse();
-  }
-  if (!Array.isArray(decoded) || decoded[0] !== 't1' || !Array.isArray(decoded[1]) || decoded[1].length !== streams) throw refuse();
-  const positions = decoded[1] as unknown[];
-  const valid = positions.every(
-    (p) => Array.isArray(p) && p.length === 2 && (p[0] === null || typeof p[0] === 'string') && Number.isSafeInteger(p[1]) && (p[1] as number) >= 0,
-  );
-  if (!valid || decoded[2] !== signature(name, filter, JSON.stringify(positions))) throw refuse();
+export function decodeTokenCursor(source: Pick<TokenSource<unknown>, 'name' | 'filter' | 'keys' | 'streams'>, cursor: string): StreamPosition[] {
+  const text = cursor.startsWith('t2.') ? source.keys.open(tokenContext(source), cursor.slice(3)) : undefined;
+  if (text === undefined) throw refused('after');
+  // Sealed by us, so well-formed; checked all the same, as everything that crosses the boundary.
+  const positions = JSON.parse(text) as unknown;
+  const valid =
+    Array.isArray(positions) &&
+    positions.length === source.streams &&
+    positions.every((p) => Array.isArray(p) && p.length === 2 && (p[0] === null || typeof p[0] === 'string') && Number.isSafeInteger(p[1]) && (p[1] as number) >= 0);
+  if (!valid) throw refused('after');
   return (positions as [string | null, number][]).map(([token, skip]) => (token === null ? { skip } : { token, skip }));
 }
 
 /** Relay edges and pageInfo of a token window. */
 export function tokenConnection<T>(source: TokenSource<T>, read: () => Promise<TokenWindow<T>>, startedAfterCursor: boolean) {
-  const sign = signer(source.name, source.filter);
-  const cursor = (row: TokenRow<T>) => tokenCursor(source.name, source.filter, row.after, sign);
+  const context = tokenContext(source);
+  const cursor = (row: TokenRow<T>) => tokenCursor(source.keys, context, row.after);
   // Read on first use: a connection whose edges and pageInfo are not selected costs no call.
   let promise: Promise<TokenWindow<T>> | undefined;
   const window = () => (promise ??= read());
   return {
     get edges() {
-      return window().then((w) =>
-        w.rows.map((row) => ({
+      return window().then((w) => {
+        source.budget?.take(w.rows.length);
+        return w.rows.map((row) => ({
           node: row.node,
           get cursor() {
             return cursor(row);
           },
-        })),
-      );
+        }));
+      });
     },
     get pageInfo(): Promise<PageInfo> {
       return window().then((w) => ({

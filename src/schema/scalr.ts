@@ -1,7 +1,7 @@
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { builder } from '../builder.js';
+import { mayReadScalrAccount } from '../access/caller.js';
 import { type Context, requireScalr } from '../context.js';
-import { forbidden } from '../auth.js';
 import { badInput, notFound } from '../errors.js';
 import { UpstreamNotFoundError } from '../upstreams/errors.js';
 import type { ScalrBreakdown, UsageQuery, UsageStatistic } from '../upstreams/scalr/model.js';
@@ -20,24 +20,25 @@ const accountIdPattern = /^acc-[a-z0-9]+$/i;
 
 /**
  * The account an argument names (or the default). Configured accounts are checked without a call;
- * with no list configured, the account is looked up once (Scalr answers an empty list, not a 404,
- * for usage of an account it does not know, so an unchecked id would read as "no runs").
+ * with no list configured, or with a caller's own token, the account is looked up once (Scalr
+ * answers an empty list, not a 404, for usage of an account it does not know, so an unchecked id
+ * would read as "no runs").
  */
 async function scalrAccountFor(ctx: Context, id: string | null | undefined): Promise<ScalrAccountShape> {
-  const accountId = id ?? ctx.settings.defaultScalrAccountId;
+  // Scalr writes its ids in lower case: one spelling, so that scopes and upstream filters agree.
+  const accountId = (id ?? ctx.settings.defaultScalrAccountId)?.toLowerCase();
   if (!accountId) throw badInput('No Scalr account id given and no default configured (SCALR_ACCOUNT_ID)', 'id');
   if (!accountIdPattern.test(accountId)) throw badInput('A Scalr account id looks like `acc-…`', 'id');
-  const served = ctx.settings.scalrAccountIds;
-  if (served && !served.has(accountId)) throw notFound(`Scalr account ${accountId} is not served by this gateway`);
-  if (ctx.caller.scalrAccounts && !ctx.caller.scalrAccounts.has(accountId.toLowerCase())) {
-    throw forbidden(`This gateway token may not read Scalr account ${accountId}`);
-  }
-  if (served) return { id: accountId };
+  // "Not served" and "not yours" are one answer, disclosing nothing.
+  if (!mayReadScalrAccount(ctx.caller, ctx.settings, accountId)) throw notFound(`Scalr account ${accountId} not found`);
+  // A configured list is checked by the gateway's own token; a caller's own token (passthrough)
+  // may see fewer accounts, and Scalr would answer "no usage" for one it cannot see.
+  if (ctx.settings.scalrAccountIds && ctx.caller.scalrToken === undefined) return { id: accountId };
   try {
     await ctx.loaders.scalrAccounts.load(accountId);
   } catch (error) {
     // Scalr answers 404 for an account that does not exist or that this token may not see.
-    if (error instanceof UpstreamNotFoundError) throw notFound(`Scalr account ${accountId} not found (or not visible with this token)`);
+    if (error instanceof UpstreamNotFoundError) throw notFound(`Scalr account ${accountId} not found`);
     throw error;
   }
   return { id: accountId };

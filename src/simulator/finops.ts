@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import { microsTimestamp as fromMicros, timestampMicros as micros } from '../lib/time.js';
 import type { SimCharge, SimData } from './data.js';
-import { instant, invalid, money, oneOf, only, organization } from './scaleway-wire.js';
+import { instant, invalid, type KeyScope, money, oneOf, only, organization } from './scaleway-wire.js';
 import { json, type SimRequest, type SimResponse } from './server.js';
 
 /**
@@ -86,9 +86,9 @@ export class PageTokens {
   }
 }
 
-export function listCharges(req: SimRequest, data: SimData, tokens: PageTokens): SimResponse {
+export function listCharges(req: SimRequest, data: SimData, tokens: PageTokens, scope: KeyScope = null): SimResponse {
   only(req, ['organization_id', ...LIST_PARAMS, 'start_date_after', 'end_date_before', 'clamp_to_time_range', 'order_by', 'page_size', 'page_token']);
-  const org = organization(req, data, true)!;
+  const org = organization(req, data, true, scope)!;
   const y = data.now.getUTCFullYear();
   const m = data.now.getUTCMonth();
   // Without dates, the window is the current billing period.

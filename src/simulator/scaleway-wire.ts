@@ -47,8 +47,11 @@ export const money = (amount: Decimal, currency: string) => {
   return { currency_code: currency, units: Number(units), nanos: Number(nanos) };
 };
 
+/** Organizations a key may read; null: every one (the simulator's main key). */
+export type KeyScope = ReadonlySet<string> | null;
+
 /** An organization the key may read; any other is `permissions_denied`, as for a foreign organization upstream. */
-export function organization(req: SimRequest, data: SimData, required: boolean) {
+export function organization(req: SimRequest, data: SimData, required: boolean, scope: KeyScope = null) {
   const id = req.query.get('organization_id');
   if (id === null) {
     if (required) invalid('organization_id', 'required', 'required');
@@ -56,7 +59,7 @@ export function organization(req: SimRequest, data: SimData, required: boolean) 
   }
   if (!UUID.test(id)) invalid('organization_id', 'format', 'must be a UUID');
   const org = data.organizations.find((o) => o.id === id);
-  if (!org) {
+  if (!org || (scope !== null && !scope.has(org.id))) {
     throw new Refusal(json(403, { type: 'permissions_denied', message: 'insufficient permissions', details: [{ resource: 'billing', action: 'read' }] }));
   }
   return org;

@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import type { SimConsumption, SimData, SimDiscount, SimInvoice } from './data.js';
 import { listCharges, type PageTokens } from './finops.js';
 import { invoicePdf } from './pdf.js';
-import { invalid, money, oneOf, only, organization, Refusal, UUID, instant } from './scaleway-wire.js';
+import { instant, invalid, type KeyScope, money, oneOf, only, organization, Refusal, UUID } from './scaleway-wire.js';
 import { json, RawNumber, type Route, type SimRequest } from './server.js';
 
 /**
@@ -168,27 +168,32 @@ function consumptionWire(c: SimConsumption, organizationName: string) {
   };
 }
 
-export function scalewayRoutes(data: SimData, secretKey: string, tokens: PageTokens): Route {
-  const allInvoices = () => [...data.invoices.values()].flat();
-  const findInvoice = (id: string) => {
+/**
+ * `secretKey` reads every organization; each of `scopedKeys` (key → organization ids) only its own,
+ * as an IAM policy limits a Scaleway API key: a foreign organization is `permissions_denied`.
+ */
+export function scalewayRoutes(data: SimData, secretKey: string, tokens: PageTokens, scopedKeys: Record<string, string[]> = {}): Route {
+  const scopes = new Map<string, KeyScope>([[secretKey, null], ...Object.entries(scopedKeys).map(([key, orgs]) => [key, new Set(orgs)] as [string, KeyScope])]);
+  const allInvoices = (scope: KeyScope) => [...data.invoices.entries()].filter(([org]) => scope === null || scope.has(org)).flatMap(([, list]) => list);
+  const findInvoice = (id: string, scope: KeyScope) => {
     if (!UUID.test(id)) invalid('invoice_id', 'format', 'must be a UUID');
-    const invoice = allInvoices().find((i) => i.id === id);
+    const invoice = allInvoices(scope).find((i) => i.id === id);
     if (!invoice) throw new Refusal(json(404, { type: 'not_found', message: 'resource is not found', resource: 'invoice', resource_id: id }));
     return invoice;
   };
   const currentPeriod = data.now.toISOString().slice(0, 7);
 
-  const listInvoices = (req: SimRequest, version: 'v2beta1' | 'v2alpha1') => {
+  const listInvoices = (req: SimRequest, version: 'v2beta1' | 'v2alpha1', scope: KeyScope) => {
     const alpha = version === 'v2alpha1';
     const [after, before] = alpha ? ['started_after', 'started_before'] : ['billing_period_start_after', 'billing_period_start_before'];
     only(req, ['organization_id', after, before, 'invoice_type', 'order_by', 'page', 'page_size']);
-    const org = organization(req, data, false);
+    const org = organization(req, data, false, scope);
     const from = instant(req, after);
     const to = instant(req, before);
     const types = ['unknown_type', 'periodic', 'purchase', ...(alpha ? [] : ['credit_note'])];
     const type = oneOf(req, 'invoice_type', types, 'unknown_type');
     const order = oneOf(req, 'order_by', INVOICE_ORDERS, 'invoice_number_desc');
-    const rows = sortedOnce(org ? (data.invoices.get(org.id) ?? []) : allInvoices(), order, invoiceKey).filter(
+    const rows = sortedOnce(org ? (data.invoices.get(org.id) ?? []) : allInvoices(scope), order, invoiceKey).filter(
       (i) =>
         (from === undefined || Date.parse(i.startDate) >= from) &&
         (to === undefined || Date.parse(i.startDate) < to) &&
@@ -198,20 +203,20 @@ export function scalewayRoutes(data: SimData, secretKey: string, tokens: PageTok
     return json(200, { total_count: page.total_count, invoices: page.rows.map((i) => invoiceWire(i, version)) });
   };
 
-  const listDiscounts = (req: SimRequest, version: 'v2beta1' | 'v2alpha1') => {
+  const listDiscounts = (req: SimRequest, version: 'v2beta1' | 'v2alpha1', scope: KeyScope) => {
     only(req, ['organization_id', 'order_by', 'page', 'page_size']);
-    const org = organization(req, data, false);
+    const org = organization(req, data, false, scope);
     const orders = version === 'v2alpha1' ? ['creation_date_desc', 'creation_date_asc'] : DISCOUNT_ORDERS;
     const order = oneOf(req, 'order_by', orders, 'creation_date_desc');
-    const rows = org ? (data.discounts.get(org.id) ?? []) : [...data.discounts.values()].flat();
+    const rows = org ? (data.discounts.get(org.id) ?? []) : [...data.discounts.entries()].filter(([id]) => scope === null || scope.has(id)).flatMap(([, list]) => list);
     const page = paginate(req, sortedOnce(rows, order, discountKey));
     return json(200, { total_count: page.total_count, discounts: page.rows.map((d) => discountWire(d, version)) });
   };
 
-  const download = (req: SimRequest, invoiceId: string, version: 'v2beta1' | 'v2alpha1') => {
+  const download = (req: SimRequest, invoiceId: string, version: 'v2beta1' | 'v2alpha1', scope: KeyScope) => {
     only(req, ['file_type', 'dl']);
     oneOf(req, 'file_type', ['pdf'], 'pdf');
-    const inv = findInvoice(invoiceId);
+    const inv = findInvoice(invoiceId, scope);
     const name = `invoice-${inv.billingPeriod.slice(0, 7)}-${inv.id.slice(0, 8)}.pdf`;
     const pdf = invoicePdf(`Scaleway invoice ${inv.number || '(draft)'}`, [
       `Organization: ${inv.organizationName}`,
@@ -224,15 +229,18 @@ export function scalewayRoutes(data: SimData, secretKey: string, tokens: PageTok
     return json(200, { name, content_type: 'application/pdf', content: pdf.toString('base64') });
   };
 
-  const consumptionsV2beta1 = (req: SimRequest) => {
+  const consumptionsV2beta1 = (req: SimRequest, scope: KeyScope) => {
     only(req, ['organization_id', 'project_id', 'billing_period', 'category_name', 'order_by', 'page', 'page_size']);
     const projectId = req.query.get('project_id');
     const org =
       projectId === null
-        ? organization(req, data, true)!
+        ? organization(req, data, true, scope)!
         : req.query.has('organization_id')
           ? invalid('organization_id', 'constraint', 'only one of organization_id and project_id may be set')
           : data.organizations.find((o) => o.projects.some((p) => p.id === projectId));
+    if (org && scope !== null && !scope.has(org.id)) {
+      throw new Refusal(json(403, { type: 'permissions_denied', message: 'insufficient permissions', details: [{ resource: 'billing', action: 'read' }] }));
+    }
     if (!org) throw new Refusal(json(404, { type: 'not_found', message: 'resource is not found', resource: 'project', resource_id: projectId }));
     const period = req.query.get('billing_period') || currentPeriod;
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) invalid('billing_period', 'format', 'must be YYYY-MM');
@@ -252,9 +260,9 @@ export function scalewayRoutes(data: SimData, secretKey: string, tokens: PageTok
     });
   };
 
-  const consumptionV2alpha1 = (req: SimRequest) => {
+  const consumptionV2alpha1 = (req: SimRequest, scope: KeyScope) => {
     only(req, ['organization_id']);
-    const org = organization(req, data, true)!;
+    const org = organization(req, data, true, scope)!;
     return json(200, {
       consumptions: data.consumptions(org.id, currentPeriod).map((c) => ({
         value: money(c.value, c.currency),
@@ -272,21 +280,23 @@ export function scalewayRoutes(data: SimData, secretKey: string, tokens: PageTok
     if (!m) return undefined;
     const version = m[1] as 'v2beta1' | 'v2alpha1';
     const rest = m[2]!;
-    if (req.headers['x-auth-token'] !== secretKey) {
+    const key = req.headers['x-auth-token'];
+    const scope = typeof key === 'string' ? scopes.get(key) : undefined;
+    if (scope === undefined) {
       return json(401, { type: 'denied_authentication', message: 'authentication is denied', method: 'api_key', reason: 'not_found' });
     }
     try {
-      if (rest === 'invoices') return listInvoices(req, version);
-      if (rest === 'charges' && version === 'v2beta1') return listCharges(req, data, tokens);
-      if (rest === 'discounts') return listDiscounts(req, version);
-      if (rest === 'consumptions' && version === 'v2beta1') return consumptionsV2beta1(req);
-      if (rest === 'consumption' && version === 'v2alpha1') return consumptionV2alpha1(req);
+      if (rest === 'invoices') return listInvoices(req, version, scope);
+      if (rest === 'charges' && version === 'v2beta1') return listCharges(req, data, tokens, scope);
+      if (rest === 'discounts') return listDiscounts(req, version, scope);
+      if (rest === 'consumptions' && version === 'v2beta1') return consumptionsV2beta1(req, scope);
+      if (rest === 'consumption' && version === 'v2alpha1') return consumptionV2alpha1(req, scope);
       const file = /^invoices\/([^/]+)\/download$/.exec(rest);
-      if (file) return download(req, decodeURIComponent(file[1]!), version);
+      if (file) return download(req, decodeURIComponent(file[1]!), version, scope);
       const get = /^invoices\/([^/]+)$/.exec(rest);
       if (get && version === 'v2beta1') {
         only(req, []);
-        return json(200, invoiceWire(findInvoice(decodeURIComponent(get[1]!)), version));
+        return json(200, invoiceWire(findInvoice(decodeURIComponent(get[1]!), scope), version));
       }
       return undefined;
     } catch (error) {

@@ -62,15 +62,23 @@ export function usageRows(account: SimScalrAccount, from: number, to: number, br
   return [...rows.values()].sort((a, b) => ((a.date ?? '') < (b.date ?? '') ? -1 : (a.date ?? '') > (b.date ?? '') ? 1 : (a.breakdownId ?? '') < (b.breakdownId ?? '') ? -1 : 1));
 }
 
-export function scalrRoutes(data: SimData, token: string): Route {
+/**
+ * `token` sees every account; each of `scopedTokens` (token → account ids) only its own: another
+ * account is "not found or user unauthorized", and its usage an empty list, as Scalr answers.
+ */
+export function scalrRoutes(data: SimData, token: string, scopedTokens: Record<string, string[]> = {}): Route {
+  const scopes = new Map<string, ReadonlySet<string> | null>([[token, null], ...Object.entries(scopedTokens).map(([t, ids]) => [t, new Set(ids)] as [string, ReadonlySet<string>])]);
   return (req: SimRequest) => {
     if (!req.path.startsWith(`${PREFIX}/`)) return undefined;
     const rest = req.path.slice(PREFIX.length);
-    if (req.headers.authorization !== `Bearer ${token}`) return error(401, 'Unauthorized', 'Invalid or missing token.');
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const scope = bearer === undefined ? undefined : scopes.get(bearer);
+    if (scope === undefined) return error(401, 'Unauthorized', 'Invalid or missing token.');
+    const visible = (id: string) => scope === null || scope.has(id);
     const preference = req.headers.prefer === 'profile=preview' ? { 'preference-applied': 'profile=preview' } : undefined;
     const byId = /^\/accounts\/([^/]+)$/.exec(rest);
     if (byId) {
-      const account = data.scalrAccounts.find((a) => a.id === decodeURIComponent(byId[1]!));
+      const account = data.scalrAccounts.find((a) => a.id === decodeURIComponent(byId[1]!) && visible(a.id));
       if (!account) return error(404, 'Not Found', `Account with ID '${decodeURIComponent(byId[1]!)}' not found or user unauthorized.`);
       return document(200, { data: { type: 'accounts', id: account.id, attributes: { name: account.name } } }, preference);
     }
@@ -99,8 +107,8 @@ export function scalrRoutes(data: SimData, token: string): Route {
     if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
       return error(422, 'Invalid Parameter', `page[size] must be between 1 and ${MAX_PAGE_SIZE}.`, 'page[size]');
     }
-    const accountId = req.query.get('filter[account]') ?? data.scalrAccounts[0]!.id;
-    const account = data.scalrAccounts.find((a) => a.id === accountId);
+    const accountId = req.query.get('filter[account]') ?? data.scalrAccounts.find((a) => visible(a.id))!.id;
+    const account = data.scalrAccounts.find((a) => a.id === accountId && visible(a.id));
     const rows = account ? usageRows(account, from, to, breakdown, total === 'true') : [];
     const pages = Math.max(1, Math.ceil(rows.length / size));
     const link = (page: number | null) => {

@@ -66,6 +66,10 @@ export interface SimulatorOptions {
   latencyMs?: number;
   /** Lifetime of FinOps page tokens, ms (default 10 minutes). */
   pageTokenTtlMs?: number;
+  /** More Scaleway keys, each limited to some organizations (key → organization ids), as IAM policies do. */
+  scopedKeys?: Record<string, string[]>;
+  /** More Scalr tokens, each limited to some accounts (token → account ids). */
+  scopedScalrTokens?: Record<string, string[]>;
 }
 
 /** Serialises JSON with {@link RawNumber}s written as bare numbers. */
@@ -109,8 +113,8 @@ export class Simulator {
     this.latencyMs = options.latencyMs ?? 0;
     this.pageTokens = new PageTokens(options.pageTokenTtlMs);
     this.routes = [
-      scalewayRoutes(this.data, options.scalewaySecretKey, this.pageTokens),
-      ...(options.scalrToken ? [scalrRoutes(this.data, options.scalrToken)] : []),
+      scalewayRoutes(this.data, options.scalewaySecretKey, this.pageTokens, options.scopedKeys),
+      ...(options.scalrToken ? [scalrRoutes(this.data, options.scalrToken, options.scopedScalrTokens)] : []),
     ];
   }
 

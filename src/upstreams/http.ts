@@ -1,5 +1,7 @@
 import { Agent, type Dispatcher, interceptors, request } from 'undici';
+import type { Budget } from '../lib/budget.js';
 import { type JsonValue, parseJsonExact, parseJsonExactKeys } from '../lib/json.js';
+import { Redactor } from '../lib/redact.js';
 import {
   errorClassForStatus,
   type UpstreamError,
@@ -129,6 +131,8 @@ export interface UpstreamHttpOptions {
   dispatcher: Dispatcher;
   /** Caps calls in flight to this upstream (shared by its clients). */
   limiter?: Limiter;
+  /** The request's budget: each call is counted before it is made. */
+  budget?: Budget;
   /** Secrets this upstream must never see echoed back to callers (they are cut from its error messages). */
   secrets?: string[];
   /** Set when there are no credentials to send: every call fails as unauthenticated, without being made. */
@@ -150,6 +154,8 @@ export function buildQuery(query: Query): string {
 
 /** GET-only HTTP for one upstream: errors typed, bodies always consumed. */
 export class UpstreamHttp {
+  private redactor?: Redactor;
+
   constructor(private readonly options: UpstreamHttpOptions) {}
 
   /**
@@ -159,6 +165,7 @@ export class UpstreamHttp {
   async get(path: string, query: Query = {}, headers: Record<string, string> = {}): Promise<UpstreamResponse> {
     const { upstream, baseUrl, dispatcher, missingCredentials } = this.options;
     if (missingCredentials) throw new UpstreamUnauthenticatedError(missingCredentials, { upstream });
+    this.options.budget?.call();
     const release = (await this.options.limiter?.acquire()) ?? (() => {});
     let res: Dispatcher.ResponseData;
     try {
@@ -180,10 +187,16 @@ export class UpstreamHttp {
     throw this.redacted(this.options.parseError(res.statusCode, res.headers, text));
   }
 
-  /** An upstream could echo a credential in its error text: never pass one on. */
+  /**
+   * An upstream could echo a credential, in any case or in part, in any field of its error (its
+   * message, its `type`, a JSON:API `code`/`title`/`source`, its request id): never pass one on.
+   */
   private redacted(error: UpstreamError): UpstreamError {
-    for (const secret of this.options.secrets ?? []) {
-      if (secret && error.message.includes(secret)) error.message = error.message.split(secret).join('[redacted]');
+    const redactor = (this.redactor ??= new Redactor(this.options.secrets ?? []));
+    const fields = error as { -readonly [K in 'message' | 'type' | 'requestId' | 'argument']?: string };
+    for (const key of ['message', 'type', 'requestId', 'argument'] as const) {
+      const value = fields[key];
+      if (value !== undefined) fields[key] = redactor.redact(value);
     }
     return error;
   }
@@ -201,12 +214,12 @@ export class UpstreamHttp {
       if (exact === true) return parseJsonExact(text);
       return exact ? parseJsonExactKeys(text, exact) : (JSON.parse(text) as JsonValue);
     } catch (error) {
-      throw new UpstreamBadResponseError(`${upstream} answered ${path} with malformed JSON`, {
+      throw this.redacted(new UpstreamBadResponseError(`${upstream} answered ${path} with malformed JSON`, {
         upstream,
         status: res.status,
         requestId: requestIdOf(res.headers),
         cause: error,
-      });
+      }));
     }
   }
 }

@@ -4,10 +4,12 @@ import { clientFactory } from '../../src/clients.js';
 import { createGateway } from '../../src/gateway.js';
 import { DEFAULT_LIMITS, type QueryLimits } from '../../src/limits.js';
 import { TotalHints } from '../../src/schema/pagination.js';
-import { Simulator } from '../../src/simulator/server.js';
+import { Keyring } from '../../src/lib/keys.js';
+import { loadManifests, type Manifest, PROJECT_MANIFESTS } from '../../src/persisted.js';
+import { Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
 import type { BillingApiVersion } from '../../src/upstreams/scaleway/client.js';
 import { createAgent, type HttpTimeouts, type RetryPolicy } from '../../src/upstreams/http.js';
-import { SCALR_TOKEN, SECRET } from './secrets.js';
+import { SCALR_TOKEN, SECRET, SIGNING_KEY } from './secrets.js';
 import { recordResponses, transcriptLogger } from './transcript.js';
 
 export { SCALR_TOKEN, SECRET } from './secrets.js';
@@ -46,12 +48,25 @@ export interface StackOptions {
   jitAfter?: number;
   /** Remember list totals across requests (off by default: call counts stay those of a cold gateway). */
   hints?: boolean;
+  /** More simulator options: keys and tokens scoped to some organizations or accounts. */
+  simulator?: Pick<SimulatorOptions, 'scopedKeys' | 'scopedScalrTokens'>;
+  /** Signing keys (default: the suite's). */
+  keys?: Keyring;
+  pdfLinkTtlSeconds?: number;
+  corsOrigins?: string[];
+  persisted?: { manifest: Manifest; only: boolean };
 }
+
+/** The suite's signing key: configured like the others, so that the secrets scan looks for it. */
+export const TEST_KEYS = new Keyring([SIGNING_KEY]);
+
+/** The trusted documents the project's clients write (codegen and Relay manifests). */
+export const PROJECT_DOCUMENTS = loadManifests(PROJECT_MANIFESTS);
 
 
 export async function startStack(options: StackOptions = {}) {
   const now = options.now ?? new Date();
-  const sim = new Simulator({ scalewaySecretKey: SECRET, scalrToken: SCALR_TOKEN, now, latencyMs: options.latencyMs });
+  const sim = new Simulator({ scalewaySecretKey: SECRET, scalrToken: SCALR_TOKEN, now, latencyMs: options.latencyMs, ...options.simulator });
   const url = await sim.listen();
   // No retries unless a test asks: a fault injected once must surface once.
   const agent = createAgent(options.timeouts ?? { connect: 5_000, headers: 15_000, body: 30_000 }, options.retry);
@@ -73,6 +88,9 @@ export async function startStack(options: StackOptions = {}) {
     // Production's defaults, so that every test runs under them.
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     auth,
+    corsOrigins: options.corsOrigins,
+    persisted: options.persisted ?? { manifest: PROJECT_DOCUMENTS, only: false },
+    secrets: [SECRET, SCALR_TOKEN, SIGNING_KEY],
     settings: {
       defaultOrganizationId: orgs[0],
       organizationIds: options.organizations === null ? null : new Set(options.organizations ?? orgs),
@@ -83,10 +101,12 @@ export async function startStack(options: StackOptions = {}) {
       scalrAccountIds: options.scalrAccounts === null ? null : new Set(options.scalrAccounts ?? accounts),
       scalrPageSize: options.scalrPageSize ?? 20,
       totalHints: options.hints ? new TotalHints() : undefined,
+      keys: options.keys ?? TEST_KEYS,
+      pdfLinkTtlSeconds: options.pdfLinkTtlSeconds ?? 300,
     },
   });
-  const query = async <T = any>(text: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphQLResult<T>> => {
-    const body = JSON.stringify({ query: text, variables });
+  const send = async <T>(params: Record<string, unknown>, headers: Record<string, string>): Promise<GraphQLResult<T>> => {
+    const body = JSON.stringify(params);
     const res = await yoga.fetch('http://gateway.test/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers },
@@ -94,10 +114,14 @@ export async function startStack(options: StackOptions = {}) {
     });
     return (await res.json()) as GraphQLResult<T>;
   };
+  const query = <T = any>(text: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) => send<T>({ query: text, variables }, headers);
+  /** A persisted document by id, as the typed client and Relay send them. */
+  const persisted = <T = any>(id: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) => send<T>({ documentId: id, variables }, headers);
   return {
     sim,
     yoga,
     query,
+    persisted,
     orgs,
     accounts,
     async close() {

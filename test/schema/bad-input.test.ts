@@ -16,7 +16,7 @@ beforeEach(() => stack.sim.resetLog());
 
 const tamper = (c: string) => {
   const raw = Buffer.from(c, 'base64url').toString();
-  return Buffer.from(raw.replace(/^o1:(\d+)/, (_m, n) => `o1:${Number(n) + 1}`)).toString('base64url');
+  return Buffer.from(raw.replace(/^o2:(\d+)/, (_m, n) => `o2:${Number(n) + 1}`)).toString('base64url');
 };
 
 describe('bad input', () => {

@@ -56,12 +56,10 @@ describe('ScalewayBillingClient', () => {
     expect([...sim.log[0]!.query.keys()]).toEqual(['organization_id', 'started_after', 'order_by', 'page', 'page_size']);
   });
 
-  it('scopes consumption by project alone when a project is given (the upstream takes exactly one)', async () => {
-    const project = sim.data.organizations[0]!.projects[1]!.id;
-    const page = await client.listConsumptions({ organizationId: org, projectId: project, billingPeriod: period, orderBy: 'updated_at_desc' }, { page: 1, pageSize: 100 });
-    expect(page.rows.every((r) => r.projectId === project)).toBe(true);
-    expect(sim.log[0]!.query.has('organization_id')).toBe(false);
-    expect(sim.log[0]!.query.get('project_id')).toBe(project);
+  it('reads consumption by organization, never by project (a project filter would not be scoped)', async () => {
+    await client.listConsumptions({ organizationId: org, billingPeriod: period, orderBy: 'updated_at_desc' }, { page: 1, pageSize: 100 });
+    expect(sim.log[0]!.query.get('organization_id')).toBe(org);
+    expect(sim.log[0]!.query.has('project_id')).toBe(false);
   });
 
   it('emulates paging and filters over v2alpha1 consumption, and refuses other periods without a call', async () => {

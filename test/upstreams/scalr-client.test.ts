@@ -35,7 +35,7 @@ const row = (date: string, runs: number) => ({
   type: 'usage-statistics',
   id: 'x'.repeat(64),
   attributes: { date, 'breakdown-id': null, 'breakdown-name': null, 'runs-count': runs, 'runs-seconds': runs * 10 },
-  relationships: { account: { data: { type: 'accounts', id: 'acc-1' } } },
+  relationships: { account: { data: { type: 'accounts', id: account } } },
 });
 
 describe('scalrBaseUrl', () => {

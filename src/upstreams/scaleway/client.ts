@@ -1,4 +1,4 @@
-import { UnsupportedQueryError } from '../errors.js';
+import { UnsupportedQueryError, UpstreamBadResponseError } from '../errors.js';
 import type { UpstreamHttp } from '../http.js';
 import { parsed, type ScalewayConnection, scalewayHttp } from './http.js';
 import type {
@@ -66,7 +66,10 @@ export class ScalewayBillingClient {
       page: pageRequest.page,
       page_size: pageRequest.pageSize,
     });
-    return parsed(json, (v) => page(v, 'invoices', alpha ? invoiceV2alpha1 : invoiceV2beta1));
+    return ofOrganization(
+      parsed(json, (v) => page(v, 'invoices', alpha ? invoiceV2alpha1 : invoiceV2beta1)),
+      query.organizationId,
+    );
   }
 
   /** `GET /invoices/{id}` (v2beta1 only: v2alpha1 has no such endpoint). */
@@ -85,8 +88,8 @@ export class ScalewayBillingClient {
     const json = await this.http.getJson(
       `${this.base}/consumptions`,
       {
-        // The upstream takes exactly one of the two scopes.
-        ...(query.projectId ? { project_id: query.projectId } : { organization_id: query.organizationId }),
+        // The upstream takes exactly one of organization_id and project_id: always the organization.
+        organization_id: query.organizationId,
         billing_period: query.billingPeriod,
         category_name: query.categoryName,
         order_by: query.orderBy,
@@ -108,11 +111,7 @@ export class ScalewayBillingClient {
     }
     const json = await this.http.getJson(`${this.base}/consumption`, { organization_id: query.organizationId });
     const all = parsed(json, consumptionsV2alpha1);
-    const rows = all.rows.filter(
-      (r) =>
-        (!query.projectId || r.projectId === query.projectId) &&
-        (!query.categoryName || r.categoryName === query.categoryName),
-    );
+    const rows = all.rows.filter((r) => !query.categoryName || r.categoryName === query.categoryName);
     const start = (pageRequest.page - 1) * pageRequest.pageSize;
     return { rows: rows.slice(start, start + pageRequest.pageSize), totalCount: rows.length, updatedAt: all.updatedAt };
   }
@@ -127,7 +126,10 @@ export class ScalewayBillingClient {
       { organization_id: query.organizationId, order_by: query.orderBy, page: pageRequest.page, page_size: pageRequest.pageSize },
       true,
     );
-    return parsed(json, (v) => page(v, 'discounts', discount));
+    return ofOrganization(
+      parsed(json, (v) => page(v, 'discounts', discount)),
+      query.organizationId,
+    );
   }
 
   /**
@@ -148,6 +150,19 @@ export class ScalewayBillingClient {
       body: res.body,
     };
   }
+}
+
+/**
+ * A page whose rows all belong to the organization asked for (rows that name none pass): a row of
+ * another organization is never served, and means the upstream did not scope the list as asked.
+ */
+export function ofOrganization<P extends { rows: { organizationId?: string }[] }>(page: P, organizationId: string): P {
+  for (const row of page.rows) {
+    if (row.organizationId !== undefined && row.organizationId.toLowerCase() !== organizationId.toLowerCase()) {
+      throw new UpstreamBadResponseError('Scaleway answered rows of another organization than the one asked for', { upstream: 'scaleway', status: 200 });
+    }
+  }
+  return page;
 }
 
 /** `YYYY-MM` of an instant, in UTC. */

@@ -1,3 +1,4 @@
+import { ofOrganization } from './client.js';
 import { parsed, type ScalewayConnection, scalewayHttp } from './http.js';
 import type { UpstreamHttp } from '../http.js';
 import type { Charge, ChargeQuery, TokenPage } from './model.js';
@@ -34,6 +35,6 @@ export class ScalewayFinOpsClient {
       page_size: pageSize,
       page_token: pageToken,
     });
-    return parsed(json, chargePage);
+    return ofOrganization(parsed(json, chargePage), query.organizationId);
   }
 }

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { Budget } from '../../lib/budget.js';
 import type { JsonValue } from '../../lib/json.js';
 import { type Limiter, UpstreamHttp } from '../http.js';
 import { parseWire } from '../wire-reader.js';
@@ -12,16 +13,19 @@ export interface ScalewayConnection {
   dispatcher: Dispatcher;
   /** Shared by every Scaleway client: caps Scaleway calls in flight. */
   limiter?: Limiter;
+  /** The request's budget of upstream calls. */
+  budget?: Budget;
 }
 
 /** HTTP for any Scaleway API: `X-Auth-Token`, JSON, Scaleway's error bodies. */
-export function scalewayHttp({ apiUrl, secretKey, dispatcher, limiter }: ScalewayConnection): UpstreamHttp {
+export function scalewayHttp({ apiUrl, secretKey, dispatcher, limiter, budget }: ScalewayConnection): UpstreamHttp {
   return new UpstreamHttp({
     upstream: 'scaleway',
     baseUrl: apiUrl,
     headers: { 'x-auth-token': secretKey, accept: 'application/json' },
     dispatcher,
     limiter,
+    budget,
     secrets: [secretKey],
     missingCredentials: secretKey ? undefined : 'No Scaleway secret key: send one as X-Auth-Token',
     parseError: scalewayError,

@@ -97,11 +97,14 @@ export interface InvoiceQuery {
   orderBy: InvoiceOrder;
 }
 
+/**
+ * Always read by organization: the upstream's `project_id` scope would serve any project the key
+ * can read, whatever organization the caller may read (the gateway filters projects itself).
+ */
 export interface ConsumptionQuery {
   organizationId: string;
   /** `YYYY-MM`. */
   billingPeriod: string;
-  projectId?: string;
   categoryName?: string;
   orderBy: ConsumptionOrder;
 }

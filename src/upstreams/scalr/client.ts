@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { Budget } from '../../lib/budget.js';
 import type { Page } from '../../lib/page.js';
 import { UpstreamBadRequestError, UpstreamBadResponseError } from '../errors.js';
 import { type Limiter, UpstreamHttp, type Query } from '../http.js';
@@ -15,6 +16,8 @@ export interface ScalrOptions {
   preferProfile?: string;
   /** Caps Scalr calls in flight. */
   limiter?: Limiter;
+  /** The request's budget of upstream calls. */
+  budget?: Budget;
 }
 
 /**
@@ -26,6 +29,21 @@ export function scalrBaseUrl(hostname: string): string {
   const url = new URL(hostname);
   const path = url.pathname.replace(/\/+$/, '');
   return `${url.origin}${path || '/api/iacp/v3'}`;
+}
+
+/**
+ * A page whose rows all belong to the account asked for: a row naming another account means the
+ * upstream did not scope the list, and is never served. Without the account filter (`unfiltered`),
+ * a row must name its account to be served at all.
+ */
+function ofAccount(page: JsonApiPage<UsageStatistic>, accountId: string, unfiltered: boolean): JsonApiPage<UsageStatistic> {
+  for (const row of page.rows) {
+    const named = row.accountId?.toLowerCase();
+    if (named === undefined ? unfiltered : named !== accountId.toLowerCase()) {
+      throw new UpstreamBadResponseError(`Scalr answered usage of ${named === undefined ? 'an unnamed account' : 'another account'} than the one asked for`, { upstream: 'scalr', status: 200 });
+    }
+  }
+  return page;
 }
 
 /** Scalr `/api/iacp/v3` client: JSON:API in, domain objects out. */
@@ -44,6 +62,7 @@ export class ScalrClient {
       },
       dispatcher: options.dispatcher,
       limiter: options.limiter,
+      budget: options.budget,
       secrets: [options.token],
       missingCredentials: options.token ? undefined : 'No Scalr token: send one as X-Scalr-Token',
       parseError: scalrError,
@@ -65,14 +84,18 @@ export class ScalrClient {
       'page[size]': pageSize,
     };
     let first: JsonApiPage<UsageStatistic>;
+    // Without the filter, whose rows come back is the token's choice: each must then name the account.
+    let unfiltered = false;
+    const read = async (path: string, search?: Query) => ofAccount(parseWire('scalr', await this.http.getJson(path, search), usagePage), query.accountId, unfiltered);
     try {
-      first = parseWire('scalr', await this.http.getJson('/usage-statistics', params), usagePage);
+      first = await read('/usage-statistics', params);
     } catch (error) {
       // Older docs require filter[account]; the current spec allows it only for Control Tower
-      // parents. If this server refuses it, the token's account is the one asked for: ask without.
+      // parents. If this server refuses it, ask without, and serve only rows of the account asked.
       if (!(error instanceof UpstreamBadRequestError) || error.argument !== 'filter[account]') throw error;
       delete params['filter[account]'];
-      first = parseWire('scalr', await this.http.getJson('/usage-statistics', params), usagePage);
+      unfiltered = true;
+      first = await read('/usage-statistics', params);
     }
     if (first.pagination) return { rows: first.rows, totalCount: first.pagination.totalCount };
     // No pagination metadata: read the rest through links.next, then page locally.
@@ -84,7 +107,7 @@ export class ScalrClient {
       // Only the path and query of the link are used, against our own base: the token never goes to another host.
       const url = new URL(next);
       const path = url.pathname.slice(url.pathname.lastIndexOf('/usage-statistics')) + url.search;
-      const page = parseWire('scalr', await this.http.getJson(path), usagePage);
+      const page = await read(path);
       rows.push(...page.rows);
       next = page.next;
     }

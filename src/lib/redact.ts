@@ -1,0 +1,77 @@
+/**
+ * Cuts credentials out of text that leaves the process: whole or in part (any 12 characters in a
+ * row of one), in any letter case, as an upstream may echo a key upper-cased or truncated.
+ */
+
+/** Characters in a row that count as an echo of a credential. */
+export const ECHO_WINDOW = 12;
+/** Shorter strings are no credential (and redacting them would garble text). */
+const MIN_SECRET = 8;
+const MARK = '[redacted]';
+
+/** ASCII-only lower case: the text keeps its length, so positions still match the original. */
+const fold = (text: string) => text.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+
+export class Redactor {
+  private readonly windows = new Set<string>();
+  private readonly whole: string[] = [];
+
+  constructor(secrets: Iterable<string | undefined>) {
+    for (const raw of secrets) {
+      if (!raw || raw.length < MIN_SECRET) continue;
+      const secret = fold(raw);
+      if (secret.length <= ECHO_WINDOW) this.whole.push(secret);
+      else for (let i = 0; i + ECHO_WINDOW <= secret.length; i++) this.windows.add(secret.slice(i, i + ECHO_WINDOW));
+    }
+  }
+
+  get empty(): boolean {
+    return this.windows.size === 0 && this.whole.length === 0;
+  }
+
+  /** `text` with every echo of a secret replaced by `[redacted]`. */
+  redact(text: string): string {
+    if (this.empty || text.length < MIN_SECRET) return text;
+    const folded = fold(text);
+    const hit = new Uint8Array(text.length);
+    let any = false;
+    const mark = (at: number, length: number) => {
+      hit.fill(1, at, at + length);
+      any = true;
+    };
+    if (this.windows.size > 0) {
+      for (let i = 0; i + ECHO_WINDOW <= folded.length; i++) if (this.windows.has(folded.slice(i, i + ECHO_WINDOW))) mark(i, ECHO_WINDOW);
+    }
+    for (const secret of this.whole) for (let i = folded.indexOf(secret); i >= 0; i = folded.indexOf(secret, i + 1)) mark(i, secret.length);
+    if (!any) return text;
+    let out = '';
+    for (let i = 0; i < text.length; ) {
+      if (!hit[i]) {
+        let j = i;
+        while (j < text.length && !hit[j]) j++;
+        out += text.slice(i, j);
+        i = j;
+      } else {
+        while (i < text.length && hit[i]) i++;
+        out += MARK;
+      }
+    }
+    return out;
+  }
+
+  /** Every string inside a JSON-like value, redacted (extensions of an error). */
+  redactValue<T>(value: T): T {
+    if (this.empty) return value;
+    if (typeof value === 'string') return this.redact(value) as T;
+    if (Array.isArray(value)) return value.map((v) => this.redactValue(v)) as T;
+    if (value && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.redactValue(v)])) as T;
+    }
+    return value;
+  }
+}
+
+/** Redacts with several redactors in turn (the gateway's own secrets, then a request's). */
+export function redactAll(text: string, redactors: readonly Redactor[]): string {
+  return redactors.reduce((t, r) => r.redact(t), text);
+}
