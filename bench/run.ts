@@ -11,21 +11,14 @@
  * (2) plain undici calls written to be as fast as possible (the floor). Each prints a table and
  * PASS/FAIL for every target; the exit code is non-zero when a target fails.
  */
-import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Billingv2beta1 } from '@scaleway/sdk-billing';
 import { createClient } from '@scaleway/sdk-client';
 import autocannon from 'autocannon';
 import { Agent, request } from 'undici';
-import type { SimulatorFacts } from './simulator-process.js';
+import { forkHelper, SCALR_TOKEN, SECRET, startGateway, startSimulator } from './processes.js';
 
-const SECRET = '0b9e3a1c-5d2f-4e8a-9c7b-000000be0c11';
-const SCALR_TOKEN = 'bench-scalr-token';
-const root = fileURLToPath(new URL('..', import.meta.url));
 
 export interface BenchOptions {
   latencyMs: number;
@@ -71,90 +64,6 @@ export interface BenchResult {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.99) - 1)]!;
-
-/** The simulator in a process of its own (bench/simulator-process.ts), and its call log over IPC. */
-interface RemoteSimulator extends SimulatorFacts {
-  /** Clears the call log. */
-  reset(): Promise<void>;
-  /** Calls since the last reset. */
-  calls(): Promise<number>;
-  close(): Promise<void>;
-}
-
-/** A helper process of the benchmark (bench/*.ts, run with tsx), and its messages in order of arrival. */
-function forkHelper(file: string, args: string[]) {
-  const child = fork(join(root, 'bench', file), args, { cwd: root, execArgv: ['--import', 'tsx'], env: { PATH: process.env.PATH, NODE_ENV: 'production' } });
-  const waiting: { resolve: (m: any) => void; reject: (e: Error) => void }[] = [];
-  child.on('message', (m) => waiting.shift()?.resolve(m));
-  child.once('exit', (code) => waiting.splice(0).forEach((w) => w.reject(new Error(`bench/${file} exited (${code})`))));
-  return {
-    child,
-    next: () => new Promise<any>((resolve, reject) => waiting.push({ resolve, reject })),
-    close: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.disconnect();
-      await exited;
-    },
-  };
-}
-
-async function startSimulator(latencyMs: number): Promise<RemoteSimulator> {
-  const { child, next, close } = forkHelper('simulator-process.ts', [String(latencyMs), SECRET, SCALR_TOKEN]);
-  const facts = (await next()) as SimulatorFacts;
-  // One question at a time, between runs: never inside a timed section.
-  const ask = async (type: 'reset' | 'calls') => {
-    const answer = next();
-    child.send({ type });
-    return ((await answer) as { calls: number }).calls;
-  };
-  return {
-    ...facts,
-    reset: async () => void (await ask('reset')),
-    calls: () => ask('calls'),
-    close,
-  };
-}
-
-/** Starts the gateway as its own process (its RSS is measured alone), pointed at the simulator. */
-async function startGateway(sim: RemoteSimulator, profileDir?: string): Promise<{ child: ChildProcess; url: string }> {
-  const orgs = sim.organizations;
-  const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const home = mkdtempSync(join(tmpdir(), 'bench-'));
-  const child = spawn(process.execPath, [...profile, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'src/main.ts'], {
-    cwd: process.env.BENCH_GATEWAY_ROOT ?? root,
-    env: {
-      PATH: process.env.PATH,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      XDG_CONFIG_HOME: home,
-      SCW_SECRET_KEY: SECRET,
-      SCW_API_URL: sim.url,
-      SCW_DEFAULT_ORGANIZATION_ID: orgs[0],
-      BILLING_GRAPH_ORGANIZATION_IDS: orgs.join(','),
-      SCALR_HOSTNAME: sim.url,
-      SCALR_TOKEN,
-      SCALR_ACCOUNT_ID: sim.scalrAccounts[0],
-      GATEWAY_AUTH: 'none',
-      GATEWAY_SIGNING_KEYS: randomBytes(32).toString('base64url'),
-      UPSTREAM_RETRIES: '0',
-      // As deployed (the Docker image sets it): graphql-js skips its development-mode checks.
-      NODE_ENV: 'production',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.once('exit', () => rmSync(home, { recursive: true, force: true }));
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  for (let i = 0; i < 400; i++) {
-    const m = /listening on (http:\/\/[^\s]+\/graphql)/.exec(out);
-    if (m) return { child, url: m[1]! };
-    if (child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  child.kill();
-  throw new Error(`the gateway did not start:\n${out}`);
-}
 
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const log = (text = '') => options.print && console.log(text);

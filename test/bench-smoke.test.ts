@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runMemory } from '../bench/memory.js';
 import { runBench } from '../bench/run.js';
 
 /**
@@ -16,5 +17,15 @@ describe('benchmark smoke run', () => {
     }
     expect(result.scenarios.filter((s) => s.sdk).map((s) => s.name[0])).toEqual(['A', 'B', 'D']);
     expect(result.load.requestsPerSecond).toBeGreaterThan(0);
+  }, 120_000);
+});
+
+describe('memory benchmark smoke run', () => {
+  it('sends a worst case that the default limits let through whole, and measures the gateway', async () => {
+    const result = await runMemory({ concurrent: 2, rounds: 1, print: false });
+    // Refused parts would throw: the case is in the limits, and close to the call limit (100).
+    expect(result.callsPerRequest).toBeGreaterThan(80);
+    expect(result.callsPerRequest).toBeLessThanOrEqual(100);
+    expect(result.peakMb).toBeGreaterThanOrEqual(result.idleMb);
   }, 120_000);
 });
