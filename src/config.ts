@@ -56,6 +56,9 @@ export interface Config {
   finops: {
     /** `page_size` of charge calls (the upstream allows 1..1000). */
     pageSize: number;
+    /** Most pages one read of charges follows, and most empty pages in a row. */
+    maxPages: number;
+    maxEmptyPages: number;
     /** Resource ids per charge call; a longer filter is split into several calls and merged. */
     resourceIdsPerCall: number;
   };
@@ -231,6 +234,8 @@ export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | und
       : undefined,
     finops: {
       pageSize: int('FINOPS_PAGE_SIZE', 1000, 1, 1000),
+      maxPages: int('MAX_TOKEN_PAGES', 50, 1, 10_000),
+      maxEmptyPages: int('MAX_EMPTY_TOKEN_PAGES', 5, 0, 1000),
       // The upstream's limit is unknown; URL length is the practical one (~40 bytes an id).
       resourceIdsPerCall: int('FINOPS_RESOURCE_IDS_PER_CALL', 50, 1, 200),
     },

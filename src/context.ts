@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import type { Caller } from './access/caller.js';
@@ -7,7 +8,8 @@ import type { Keyring } from './lib/keys.js';
 import type { UpstreamName } from './upstreams/errors.js';
 import type { ScalrClient } from './upstreams/scalr/client.js';
 import type { ScalrAccount, UsageQuery, UsageStatistic } from './upstreams/scalr/model.js';
-import { filteredSource, type OffsetSource, type TotalHints, type UpstreamPage } from './schema/pagination.js';
+import { filteredSource, type OffsetSource, type UpstreamPage } from './pagination/offset.js';
+import type { TotalHints } from './pagination/totals.js';
 import { BILLING_MAX_PAGE_SIZE, type ScalewayBillingClient } from './upstreams/scaleway/client.js';
 import type { ScalewayFinOpsClient } from './upstreams/scaleway/finops.js';
 import type {
@@ -49,6 +51,8 @@ export interface GraphSettings {
   keys: Keyring;
   /** How long an invoice PDF link stays valid, seconds. */
   pdfLinkTtlSeconds: number;
+  /** Most pages one token read follows, and most empty pages in a row (`MAX_TOKEN_PAGES`, `MAX_EMPTY_TOKEN_PAGES`). */
+  tokenPageLimits: { pages: number; emptyPages: number };
 }
 
 /** The upstream clients one request uses. */
@@ -176,9 +180,17 @@ function scoped<Q extends { organizationId: string }, T>(
 }
 
 /** The upstream lists as sources for the pagination adapter. */
-function createSources(loaders: Loaders, settings: GraphSettings, budget: Budget) {
+/** A row's identity in a page-number list, so that a read meeting one twice fails (see OffsetSource). */
+const byId = (row: { id: string }) => row.id;
+/** Consumption rows have no id: one row per project, SKU and what describes it (never its figures, which are recomputed). */
+const consumptionIdentity = (c: Consumption) => [c.projectId, c.categoryName, c.productName, c.resourceName, c.sku, c.unit, c.consumerId].join('\u0000');
+const usageIdentity = (u: UsageStatistic) => u.id ?? `${u.date ?? ''}\u0000${u.breakdownId ?? ''}`;
+
+function createSources(loaders: Loaders, settings: GraphSettings, budget: Budget, caller: Caller) {
+  // Totals seen with one credential never plan another's reads (passthrough callers bring their own).
+  const tenant = (credential: string | undefined) => (credential ? createHash('sha256').update(credential).digest('base64url') : '');
   const source =
-    <Q, T, P extends UpstreamPage<T>>(name: string, loader: DataLoader<PageKey<Q>, P, string>, upstream: UpstreamName = 'scaleway', pageSize = BILLING_MAX_PAGE_SIZE) =>
+    <Q, T, P extends UpstreamPage<T>>(name: string, loader: DataLoader<PageKey<Q>, P, string>, identity: (row: T) => string, upstream: UpstreamName = 'scaleway', pageSize = BILLING_MAX_PAGE_SIZE) =>
     (query: Q): OffsetSource<T, P> => ({
       name,
       filter: query,
@@ -186,14 +198,16 @@ function createSources(loaders: Loaders, settings: GraphSettings, budget: Budget
       pageSize,
       fetchPage: (page) => loader.load({ query, page }),
       hints: settings.totalHints,
+      tenant: tenant(upstream === 'scaleway' ? caller.scalewayKey : caller.scalrToken),
+      identity,
       keys: settings.keys,
       budget,
     });
   return {
-    invoices: scoped(source<InvoiceQuery, Invoice, UpstreamPage<Invoice>>('Organization.invoices', loaders.invoices)),
+    invoices: scoped(source<InvoiceQuery, Invoice, UpstreamPage<Invoice>>('Organization.invoices', loaders.invoices, byId)),
     /** One project's rows are read from its organization's list and kept here (see ConsumptionQuery). */
     consumptions: (query: ConsumptionQuery, projectId?: string): OffsetSource<Consumption, ConsumptionPage> => {
-      const whole = source<ConsumptionQuery, Consumption, ConsumptionPage>('Organization.consumptions', loaders.consumptions)(query);
+      const whole = source<ConsumptionQuery, Consumption, ConsumptionPage>('Organization.consumptions', loaders.consumptions, consumptionIdentity)(query);
       if (projectId === undefined) return whole;
       const id = projectId.toLowerCase();
       return filteredSource(
@@ -204,8 +218,8 @@ function createSources(loaders: Loaders, settings: GraphSettings, budget: Budget
         (rows, totalCount, first) => ({ rows, totalCount, updatedAt: first.updatedAt }),
       );
     },
-    discounts: scoped(source<DiscountQuery, Discount, UpstreamPage<Discount>>('Organization.discounts', loaders.discounts)),
-    usage: source<UsageQuery, UsageStatistic, UpstreamPage<UsageStatistic>>('ScalrAccount.usageStatistics', loaders.usage, 'scalr', settings.scalrPageSize),
+    discounts: scoped(source<DiscountQuery, Discount, UpstreamPage<Discount>>('Organization.discounts', loaders.discounts, byId)),
+    usage: source<UsageQuery, UsageStatistic, UpstreamPage<UsageStatistic>>('ScalrAccount.usageStatistics', loaders.usage, usageIdentity, 'scalr', settings.scalrPageSize),
   };
 }
 
@@ -228,7 +242,7 @@ export function createContext(services: Services, request: Request): Context {
     caller,
     settings: services.settings,
     loaders,
-    sources: createSources(loaders, services.settings, budget),
+    sources: createSources(loaders, services.settings, budget, caller),
     origin: services.settings.publicUrl ?? new URL(request.url).origin,
     budget,
   };

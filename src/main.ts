@@ -4,7 +4,7 @@ import { type Config, ConfigError, loadConfig } from './config.js';
 import { createGateway } from './gateway.js';
 import { Simulator } from './simulator/server.js';
 import { clientFactory } from './clients.js';
-import { TotalHints } from './schema/pagination.js';
+import { TotalHints } from './pagination/totals.js';
 import { Keyring } from './lib/keys.js';
 import { loadManifests, type Manifest, PROJECT_MANIFESTS } from './persisted.js';
 import { createAgent } from './upstreams/http.js';
@@ -98,6 +98,7 @@ async function main(): Promise<void> {
       totalHints: new TotalHints(),
       keys,
       pdfLinkTtlSeconds: config.pdfLinkTtlSeconds,
+      tokenPageLimits: { pages: config.finops.maxPages, emptyPages: config.finops.maxEmptyPages },
     },
   });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import { builder } from '../builder.js';
@@ -8,16 +9,10 @@ import { UpstreamBadRequestError } from '../upstreams/errors.js';
 import type { Charge, ChargeOrder, ChargeQuery } from '../upstreams/scaleway/model.js';
 import { MoneyRef } from './money.js';
 import { OrganizationRef } from './organization.js';
-import {
-  decodeTokenCursor,
-  forwardCount,
-  readShared,
-  readTokenWindow,
-  type StreamConsumer,
-  tokenConnection,
-  type TokenSource,
-  type TokenWindow,
-} from './pagination.js';
+import { forwardCount, tokenConnection, type TokenWindow } from '../pagination/connection.js';
+import { decodeTokenCursor, tokenContext } from '../pagination/cursor.js';
+import { readShared, type StreamConsumer } from '../pagination/shared-read.js';
+import { readTokenWindow, type TokenSource } from '../pagination/token.js';
 
 const ChargeRef = builder.objectRef<Charge>('Charge').implement({
   description:
@@ -99,11 +94,16 @@ function chunks<T>(values: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** A charge's content, digested: the charge has no id, and tied rows are told apart by what they hold. */
+function chargeIdentity(c: Charge): string {
+  return createHash('sha256').update(stableKey(c)).digest('base64url').slice(0, 11);
+}
+
 /** The upstream calls behind a query: one token stream per chunk of `resourceIds`, merged in start-date order. */
 function chargeSource(ctx: Context, query: ChargeQuery): TokenSource<Charge> & { queries: ChargeQuery[] } {
   const size = ctx.settings.finopsMaxIdsPerCall;
   const queries = query.resourceIds ? chunks(query.resourceIds, size).map((resourceIds) => ({ ...query, resourceIds })) : [query];
-  const sign = query.orderBy === 'start_date_desc' ? -1 : 1;
+  const descending = query.orderBy === 'start_date_desc';
   return {
     name: 'Organization.charges',
     // The chunk size decides which stream a position belongs to: part of every cursor's signature.
@@ -112,12 +112,10 @@ function chargeSource(ctx: Context, query: ChargeQuery): TokenSource<Charge> & {
     streams: queries.length,
     queries,
     fetchPage: (stream, token) => ctx.loaders.chargePages.load({ query: queries[stream]!, token }),
-    compare: (a, b) => {
-      const x = timestampMicros(a.startDate);
-      const y = timestampMicros(b.startDate);
-      return sign * (x < y ? -1 : x > y ? 1 : 0);
-    },
+    order: (c) => (descending ? -timestampMicros(c.startDate) : timestampMicros(c.startDate)),
+    identity: chargeIdentity,
     isStaleToken: (error) => error instanceof UpstreamBadRequestError && error.argument === 'page_token',
+    limits: ctx.settings.tokenPageLimits,
     keys: ctx.settings.keys,
     budget: ctx.budget,
   };
@@ -149,19 +147,21 @@ const windowLoader = createContextCache(
             const ids = stableKey(key.query.resourceIds ?? null);
             clusters.set(ids, [...(clusters.get(ids) ?? []), key]);
           }
-          const counts = [...clusters.values()].map((c) => Math.max(...c.map((k) => k.count)));
+          const list = [...clusters.values()];
+          const counts = list.map((c) => Math.max(...c.map((k) => k.count)));
+          const alone = (i: number) => readTokenWindow(chargeSource(ctx, list[i]![0]!.query), undefined, counts[i]!);
+          // One read for them all; a connection it did not serve whole reads on its own, the others meanwhile.
           const windows: Promise<TokenWindow<Charge>[]> =
-            clusters.size === 1
-              ? readTokenWindow(chargeSource(ctx, members[0]!.query), undefined, counts[0]!).then((w) => [w])
+            list.length === 1
+              ? alone(0).then((w) => [w])
               : readShared(
-                  chargeSource(ctx, { ...members[0]!.query, resourceIds: sortedUnique([...clusters.values()].flatMap((c) => c[0]!.query.resourceIds!)) }),
-                  [...clusters.values()].map((cluster, i): StreamConsumer<Charge> => {
-                    const own = chargeSource(ctx, cluster[0]!.query).queries;
-                    const streamOf = new Map(own.flatMap((q, stream) => q.resourceIds!.map((id) => [id, stream] as const)));
-                    return { count: counts[i]!, streams: own.length, streamOf: (row) => streamOf.get(row.resourceId ?? '') };
+                  chargeSource(ctx, { ...members[0]!.query, resourceIds: sortedUnique(list.flatMap((c) => c[0]!.query.resourceIds!)) }),
+                  list.map((cluster, i): StreamConsumer<Charge> => {
+                    const ids = new Set(cluster[0]!.query.resourceIds);
+                    return { count: counts[i]!, owns: (row) => ids.has(row.resourceId ?? '') };
                   }),
-                );
-          [...clusters.values()].forEach((cluster, i) => {
+                ).then((shared) => Promise.all(shared.map((w, i) => w ?? alone(i))));
+          list.forEach((cluster, i) => {
             for (const key of cluster) {
               results.set(
                 key,
@@ -191,7 +191,7 @@ builder.objectField(OrganizationRef, 'charges', (t) =>
         const query = chargeQuery(org.id, args.filter);
         const source = chargeSource(ctx, query);
         if (args.after != null) {
-          const start = decodeTokenCursor(source, args.after);
+          const start = decodeTokenCursor(source.keys, tokenContext(source.name, source.filter), source.streams, args.after);
           return tokenConnection(source, () => readTokenWindow(source, start, first), true);
         }
         return tokenConnection(source, () => windowLoader(ctx).load({ query, count: first }), false);

@@ -6,7 +6,7 @@ import type { Consumption, ConsumptionOrder } from '../upstreams/scaleway/model.
 import { sumByCurrency } from '../lib/money.js';
 import { MoneyRef } from './money.js';
 import { OrganizationRef } from './organization.js';
-import { offsetConnection } from './pagination.js';
+import { offsetConnection } from '../pagination/offset.js';
 
 const ConsumptionRef = builder.objectRef<Consumption>('Consumption').implement({
   description: 'Consumption of one product in one project over a billing period (the figures invoices are made of).',

@@ -3,7 +3,7 @@ import type { Context, Scoped } from '../context.js';
 import { notFound } from '../errors.js';
 import type { Discount, DiscountFilterType, DiscountOrder } from '../upstreams/scaleway/model.js';
 import { canRead, OrganizationRef } from './organization.js';
-import { offsetConnection } from './pagination.js';
+import { offsetConnection } from '../pagination/offset.js';
 import { sortOrderValues } from './sort-order.js';
 
 const DiscountModeEnum = builder.enumType('DiscountMode', {

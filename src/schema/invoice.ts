@@ -6,7 +6,7 @@ import type { Invoice, InvoiceOrder, InvoiceQuery, InvoiceType } from '../upstre
 import { MoneyRef } from './money.js';
 import { signPdfLink } from '../access/pdf-link.js';
 import { canRead, OrganizationRef } from './organization.js';
-import { offsetConnection } from './pagination.js';
+import { offsetConnection } from '../pagination/offset.js';
 import { sortOrderValues } from './sort-order.js';
 
 /** An invoice with the organization it was listed for (v2alpha1 invoices do not name it). */

@@ -5,7 +5,7 @@ import { type Context, requireScalr } from '../context.js';
 import { badInput, notFound } from '../errors.js';
 import { UpstreamNotFoundError } from '../upstreams/errors.js';
 import type { ScalrBreakdown, UsageQuery, UsageStatistic } from '../upstreams/scalr/model.js';
-import { offsetConnection } from './pagination.js';
+import { offsetConnection } from '../pagination/offset.js';
 
 builder.addScalarType('SafeInt', GraphQLSafeInt);
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import { microsTimestamp as fromMicros, timestampMicros as micros } from '../lib/time.js';
 import type { SimCharge, SimData } from './data.js';
@@ -62,6 +62,15 @@ function chargeWire(c: SimCharge, index: number) {
   };
 }
 
+/** Charges sorted by start, ties ordered by a hash of the filter and the charge. */
+function tiesOrderedBy(charges: SimCharge[], filter: string): SimCharge[] {
+  const rank = (c: SimCharge) => createHash('sha256').update(`${filter}|${c.resourceId}|${c.sku}|${c.endDate}|${c.price.toFixed()}`).digest('hex');
+  return charges
+    .map((c) => ({ c, start: micros(c.startDate), rank: rank(c) }))
+    .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0))
+    .map((x) => x.c);
+}
+
 export class PageTokens {
   private readonly tokens = new Map<string, { query: string; offset: number; expiresAt: number }>();
 
@@ -86,7 +95,9 @@ export class PageTokens {
   }
 }
 
-export function listCharges(req: SimRequest, data: SimData, tokens: PageTokens, scope: KeyScope = null): SimResponse {
+export function listCharges(req: SimRequest, data: SimData, tokens: PageTokens, scope: KeyScope = null, tiesByFilter = false): SimResponse {
+  // An upstream that never ends: empty pages, each with a fresh token.
+  if (req.fault?.endlessTokens) return json(200, { charges: [], next_page_token: randomBytes(12).toString('base64url') });
   only(req, ['organization_id', ...LIST_PARAMS, 'start_date_after', 'end_date_before', 'clamp_to_time_range', 'order_by', 'page_size', 'page_token']);
   const org = organization(req, data, true, scope)!;
   const y = data.now.getUTCFullYear();
@@ -107,11 +118,14 @@ export function listCharges(req: SimRequest, data: SimData, tokens: PageTokens, 
     (!filters.resource_names!.size || (c.resourceName !== null && filters.resource_names!.has(c.resourceName))) &&
     (!filters.skus!.size || filters.skus!.has(c.sku)) &&
     (!filters.invoice_ids!.size || filters.invoice_ids!.has(c.invoiceId));
-  const ascending = chargesInWindow((data.charges.get(org.id) ?? []).filter(matches), after, before, clamp);
-  const rows = order === 'start_date_asc' ? ascending : [...ascending].reverse();
-
   // A token is valid only with the query it was issued for (every parameter but the token itself).
   const query = [...req.query].filter(([k]) => k !== 'page_token').map(([k, v]) => `${k}=${v}`).sort().join('&');
+  const inWindow = chargesInWindow((data.charges.get(org.id) ?? []).filter(matches), after, before, clamp);
+  // Ties (charges starting at the same instant) in generation order, or, like a SQL upstream
+  // without a tie-breaker, in an order that depends on the query (the same for every page of it).
+  const ascending = tiesByFilter ? tiesOrderedBy(inWindow, query.replace(/(^|&)(page_size|order_by)=[^&]*/g, '')) : inWindow;
+  const rows = order === 'start_date_asc' ? ascending : [...ascending].reverse();
+
   const token = req.query.get('page_token');
   let offset = 0;
   if (token !== null) {

@@ -3,7 +3,7 @@ import type { SimConsumption, SimData, SimDiscount, SimInvoice } from './data.js
 import { listCharges, type PageTokens } from './finops.js';
 import { invoicePdf } from './pdf.js';
 import { instant, invalid, type KeyScope, money, oneOf, only, organization, Refusal, UUID } from './scaleway-wire.js';
-import { json, RawNumber, type Route, type SimRequest } from './server.js';
+import { json, RawNumber, type Route, type SimRequest, type SimSwitches } from './server.js';
 
 /**
  * Scaleway Billing v2beta1 and v2alpha1 as documented in shared/upstreams/scaleway*.md. Stricter
@@ -18,7 +18,10 @@ const DISCOUNT_ORDERS = ['creation_date', 'start_date', 'stop_date'].flatMap((k)
 const CONSUMPTION_ORDERS = ['updated_at_desc', 'updated_at_asc', 'category_name_desc', 'category_name_asc'];
 
 /** `page` (1-based) and `page_size` (1..100); without `page_size` the whole list comes back, as observed live. */
-function paginate<T>(req: SimRequest, rows: T[]): { rows: T[]; total_count: number } {
+function paginate<T>(req: SimRequest, list: T[]): { rows: T[]; total_count: number } {
+  // A list reordered between two page reads (figures recomputed upstream): the same total, another order.
+  const turn = req.fault?.rotate ?? 0;
+  const rows = turn ? [...list.slice(turn), ...list.slice(0, turn)] : list;
   const pageText = req.query.get('page') ?? '1';
   const sizeText = req.query.get('page_size');
   const page = Number(pageText);
@@ -172,7 +175,7 @@ function consumptionWire(c: SimConsumption, organizationName: string) {
  * `secretKey` reads every organization; each of `scopedKeys` (key → organization ids) only its own,
  * as an IAM policy limits a Scaleway API key: a foreign organization is `permissions_denied`.
  */
-export function scalewayRoutes(data: SimData, secretKey: string, tokens: PageTokens, scopedKeys: Record<string, string[]> = {}): Route {
+export function scalewayRoutes(data: SimData, secretKey: string, tokens: PageTokens, scopedKeys: Record<string, string[]> = {}, switches: SimSwitches = { tiesByFilter: false }): Route {
   const scopes = new Map<string, KeyScope>([[secretKey, null], ...Object.entries(scopedKeys).map(([key, orgs]) => [key, new Set(orgs)] as [string, KeyScope])]);
   const allInvoices = (scope: KeyScope) => [...data.invoices.entries()].filter(([org]) => scope === null || scope.has(org)).flatMap(([, list]) => list);
   const findInvoice = (id: string, scope: KeyScope) => {
@@ -287,7 +290,7 @@ export function scalewayRoutes(data: SimData, secretKey: string, tokens: PageTok
     }
     try {
       if (rest === 'invoices') return listInvoices(req, version, scope);
-      if (rest === 'charges' && version === 'v2beta1') return listCharges(req, data, tokens, scope);
+      if (rest === 'charges' && version === 'v2beta1') return listCharges(req, data, tokens, scope, switches.tiesByFilter);
       if (rest === 'discounts') return listDiscounts(req, version, scope);
       if (rest === 'consumptions' && version === 'v2beta1') return consumptionsV2beta1(req, scope);
       if (rest === 'consumption' && version === 'v2alpha1') return consumptionV2alpha1(req, scope);

@@ -109,7 +109,10 @@ export function scalrRoutes(data: SimData, token: string, scopedTokens: Record<s
     }
     const accountId = req.query.get('filter[account]') ?? data.scalrAccounts.find((a) => visible(a.id))!.id;
     const account = data.scalrAccounts.find((a) => a.id === accountId && visible(a.id));
-    const rows = account ? usageRows(account, from, to, breakdown, total === 'true') : [];
+    const listed = account ? usageRows(account, from, to, breakdown, total === 'true') : [];
+    // A list reordered between two page reads: the same total, another order.
+    const turn = req.fault?.rotate ?? 0;
+    const rows = turn ? [...listed.slice(turn), ...listed.slice(0, turn)] : listed;
     const pages = Math.max(1, Math.ceil(rows.length / size));
     const link = (page: number | null) => {
       if (page === null) return null;

@@ -16,6 +16,8 @@ export interface SimRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
+  /** The fault this request is under, for faults the routes themselves play (reordered lists, endless tokens). */
+  fault?: Fault;
 }
 
 export interface SimResponse {
@@ -48,12 +50,26 @@ export interface Fault {
   drop?: boolean;
   /** Send the body in two halves this many ms apart. */
   slowBodyMs?: number;
+  /** Send this many bytes of the body, then cut the connection. */
+  cutAfterBytes?: number;
+  /** Send the body this many bytes at a time, each `everyMs` apart (a body that never stalls long, but never ends soon). */
+  trickle?: { bytes: number; everyMs: number };
+  /** Page-number lists: rotate the list by this many rows before paging (the same total, another order). */
+  rotate?: number;
+  /** FinOps charges: an empty page with a fresh token, every time. */
+  endlessTokens?: boolean;
   /** Let this many matching requests through before the fault applies. */
   skip?: number;
   times?: number;
 }
 
 export type Route = (req: SimRequest) => SimResponse | undefined;
+
+/** Behaviours switched on and off while the simulator runs. */
+export interface SimSwitches {
+  /** FinOps charges that start at the same instant come in an order that depends on the filter. */
+  tiesByFilter: boolean;
+}
 
 export interface SimulatorOptions {
   seed?: number;
@@ -70,6 +86,8 @@ export interface SimulatorOptions {
   scopedKeys?: Record<string, string[]>;
   /** More Scalr tokens, each limited to some accounts (token → account ids). */
   scopedScalrTokens?: Record<string, string[]>;
+  /** Start with ties of FinOps charges ordered by filter (see {@link SimSwitches}). */
+  tiesByFilter?: boolean;
 }
 
 /** Serialises JSON with {@link RawNumber}s written as bare numbers. */
@@ -106,14 +124,17 @@ export class Simulator {
   private readonly latencyMs: number;
   /** FinOps page tokens; `pageTokens.expireAll()` makes every issued token stale. */
   readonly pageTokens: PageTokens;
+  /** Switch behaviours while it runs. */
+  readonly switches: SimSwitches;
   url = '';
 
   constructor(readonly options: SimulatorOptions) {
     this.data = generate(options.seed ?? 42, options.now ?? new Date());
     this.latencyMs = options.latencyMs ?? 0;
     this.pageTokens = new PageTokens(options.pageTokenTtlMs);
+    this.switches = { tiesByFilter: options.tiesByFilter ?? false };
     this.routes = [
-      scalewayRoutes(this.data, options.scalewaySecretKey, this.pageTokens, options.scopedKeys),
+      scalewayRoutes(this.data, options.scalewaySecretKey, this.pageTokens, options.scopedKeys, this.switches),
       ...(options.scalrToken ? [scalrRoutes(this.data, options.scalrToken, options.scopedScalrTokens)] : []),
     ];
   }
@@ -170,17 +191,30 @@ export class Simulator {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.peakInFlight = Math.max(this.peakInFlight, ++this.inFlight);
+    // In flight until answered, or until the client goes (a call it aborted is no longer in flight).
+    let done = false;
+    const end = () => {
+      if (!done) this.inFlight--;
+      done = true;
+    };
+    res.once('close', end);
     try {
       await this.serve(req, res);
+    } catch {
+      // The client went while the answer was written: nothing to answer.
+      req.socket.destroy();
     } finally {
-      this.inFlight--;
+      if (res.writableFinished) end();
     }
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
-    const sim: SimRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers };
     const fault = this.takeFault(url.pathname, url.searchParams);
+    const sim: SimRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, fault };
+    // The client may go while the answer is held for its latency: stop holding it then.
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
     // Logged on arrival (its status once answered): a call still waiting counts too.
     const entry: LoggedCall = { method: sim.method, path: sim.path, query: sim.query, status: 0, headers: sim.headers };
     this.log.push(entry);
@@ -195,15 +229,27 @@ export class Simulator {
       out = this.route(sim);
     }
     const latency = this.latencyMs + (fault?.latencyMs ?? 0);
-    if (latency > 0) await sleep(latency);
+    if (latency > 0) await sleep(latency, undefined, { signal: gone.signal }).catch(() => undefined);
+    if (gone.signal.aborted) return;
     if (!out) {
       req.socket.destroy();
       return;
     }
     entry.status = out.status;
     res.writeHead(out.status, out.headers);
-    const body = out.body ?? '';
-    if (fault?.slowBodyMs && body.length > 1) {
+    const body = Buffer.from(out.body ?? '');
+    if (fault?.cutAfterBytes !== undefined) {
+      res.write(body.subarray(0, fault.cutAfterBytes));
+      // Let the bytes leave, then cut the connection mid-body.
+      await sleep(20);
+      req.socket.destroy();
+    } else if (fault?.trickle) {
+      for (let at = 0; at < body.length && !gone.signal.aborted; at += fault.trickle.bytes) {
+        res.write(body.subarray(at, at + fault.trickle.bytes));
+        await sleep(fault.trickle.everyMs, undefined, { signal: gone.signal }).catch(() => undefined);
+      }
+      res.end();
+    } else if (fault?.slowBodyMs && body.length > 1) {
       const half = Math.floor(body.length / 2);
       res.write(body.slice(0, half));
       await sleep(fault.slowBodyMs);

@@ -3,7 +3,7 @@ import type { AuthSettings } from '../../src/auth.js';
 import { clientFactory } from '../../src/clients.js';
 import { createGateway } from '../../src/gateway.js';
 import { DEFAULT_LIMITS, type QueryLimits } from '../../src/limits.js';
-import { TotalHints } from '../../src/schema/pagination.js';
+import { TotalHints } from '../../src/pagination/totals.js';
 import { Keyring } from '../../src/lib/keys.js';
 import { loadManifests, type Manifest, PROJECT_MANIFESTS } from '../../src/persisted.js';
 import { Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
@@ -49,10 +49,11 @@ export interface StackOptions {
   /** Remember list totals across requests (off by default: call counts stay those of a cold gateway). */
   hints?: boolean;
   /** More simulator options: keys and tokens scoped to some organizations or accounts. */
-  simulator?: Pick<SimulatorOptions, 'scopedKeys' | 'scopedScalrTokens'>;
+  simulator?: Pick<SimulatorOptions, 'scopedKeys' | 'scopedScalrTokens' | 'tiesByFilter'>;
   /** Signing keys (default: the suite's). */
   keys?: Keyring;
   pdfLinkTtlSeconds?: number;
+  tokenPageLimits?: { pages: number; emptyPages: number };
   corsOrigins?: string[];
   persisted?: { manifest: Manifest; only: boolean };
 }
@@ -103,6 +104,7 @@ export async function startStack(options: StackOptions = {}) {
       totalHints: options.hints ? new TotalHints() : undefined,
       keys: options.keys ?? TEST_KEYS,
       pdfLinkTtlSeconds: options.pdfLinkTtlSeconds ?? 300,
+      tokenPageLimits: options.tokenPageLimits ?? { pages: 50, emptyPages: 5 },
     },
   });
   const send = async <T>(params: Record<string, unknown>, headers: Record<string, string>): Promise<GraphQLResult<T>> => {

@@ -1,14 +1,16 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import type { SimCharge } from '../../src/simulator/data.js';
-import { useStack } from '../helpers/stack.js';
+import { SECRET, useStack } from '../helpers/stack.js';
 
 /**
  * FinOps charges: token pagination, clamping, filters and batching, against the simulator (page_size 100).
  * The windows below are fixed dates, so the simulator's clock is too: its charges span the four months
  * before "now", and a real clock would move them out from under the windows.
  */
-const stack = useStack({ finopsPageSize: 100, now: new Date('2026-11-15T12:00:00Z') });
+// Ties (charges starting at the same instant) come in an order that depends on the filter, as from
+// a SQL upstream without a tie-breaker: the gateway must not assume one order of ties.
+const stack = useStack({ finopsPageSize: 100, now: new Date('2026-11-15T12:00:00Z'), simulator: { tiesByFilter: true } });
 const P = 100;
 
 const QUERY = `query($org: UUID, $first: Int, $after: String, $filter: ChargeFilter!) {
@@ -48,6 +50,36 @@ function expected(charges: SimCharge[], after: string, before: string, clamp: bo
 }
 
 const pick = (edges: any[]) => edges.map((e) => ({ resourceId: e.node.resourceId, startDate: e.node.startDate, endDate: e.node.endDate, price: e.node.price.amount }));
+type Picked = ReturnType<typeof pick>[number];
+/** Rows in one canonical order: equal sets of rows compare equal, whatever the order of ties. */
+const canonical = (rows: Picked[]) => [...rows].sort((a, b) => (a.startDate + a.resourceId + a.endDate < b.startDate + b.resourceId + b.endDate ? -1 : 1));
+
+/** The list the upstream holds for a filter, in its own order, read straight from the simulator. */
+async function truth(organizationId: string, filter: Record<string, any>): Promise<Picked[]> {
+  const rows: Picked[] = [];
+  let token: string | undefined;
+  do {
+    const q = new URLSearchParams({
+      organization_id: organizationId,
+      start_date_after: new Date(filter.startDateAfter).toISOString(),
+      end_date_before: new Date(filter.endDateBefore).toISOString(),
+      clamp_to_time_range: String(filter.clampToTimeRange ?? false),
+      order_by: filter.orderBy === 'START_DATE_DESC' ? 'start_date_desc' : 'start_date_asc',
+      page_size: '1000',
+      ...(token ? { page_token: token } : {}),
+    });
+    for (const id of filter.resourceIds ?? []) q.append('resource_ids', id);
+    const body = (await (await fetch(`${stack.sim.url}/billing/v2beta1/charges?${q}`, { headers: { 'x-auth-token': SECRET } })).json()) as any;
+    for (const c of body.charges) {
+      const { units, nanos } = c.price;
+      const fraction = String(Math.abs(nanos)).padStart(9, '0').replace(/0+$/, '');
+      const price = `${units < 0 || nanos < 0 ? '-' : ''}${Math.abs(units)}${fraction ? `.${fraction}` : ''}`;
+      rows.push({ resourceId: c.resource_id, startDate: c.start_date, endDate: c.end_date, price });
+    }
+    token = body.next_page_token || undefined;
+  } while (token);
+  return rows;
+}
 const WINDOW = { startDateAfter: '2026-07-01T00:00:00Z', endDateBefore: '2026-10-01T00:00:00Z' };
 
 describe('Organization.charges', () => {
@@ -80,8 +112,12 @@ describe('Organization.charges', () => {
   it.each([1, 7, 100, 250])('walks 1,000+ charges in pages of %i: every charge once, in order, with the fewest calls', async (first) => {
     const want = expected(all(), WINDOW.startDateAfter, WINDOW.endDateBefore, false);
     expect(want.length).toBeGreaterThan(1000);
+    const upstreamList = await truth(acme(), WINDOW);
+    stack.sim.resetLog();
     const { rows, callsPerRequest } = await walk(first, WINDOW);
-    expect(pick(rows)).toEqual(want);
+    // The upstream's list exactly, in its order; and the rows the documented rule gives.
+    expect(pick(rows)).toEqual(upstreamList);
+    expect(canonical(pick(rows))).toEqual(canonical(want));
     const N = want.length;
     const pageOf = (i: number) => Math.floor(i / P);
     // Each request reads from the page of its first row to the page of the row after its last (to know hasNextPage).
@@ -109,8 +145,10 @@ describe('Organization.charges', () => {
     });
     expect(calls[1]!.query.get('page_token')).toBeTruthy();
     expect(calls[2]!.query.get('page_token')).not.toBe(calls[1]!.query.get('page_token'));
-    const want = expected(all(), WINDOW.startDateAfter, WINDOW.endDateBefore, true).reverse();
-    expect(pick(r.data.organization.charges.edges)).toEqual(want.slice(0, 250));
+    const filter = { ...WINDOW, clampToTimeRange: true, orderBy: 'START_DATE_DESC' };
+    const upstreamList = await truth(acme(), filter);
+    expect(pick(r.data.organization.charges.edges)).toEqual(upstreamList.slice(0, 250));
+    expect(canonical(upstreamList)).toEqual(canonical(expected(all(), WINDOW.startDateAfter, WINDOW.endDateBefore, true)));
   });
 
   it.each([
@@ -120,7 +158,8 @@ describe('Organization.charges', () => {
     const filter = { startDateAfter: '2026-08-10T12:00:00Z', endDateBefore: '2026-09-05T06:30:00.500Z', clampToTimeRange: clamp };
     const want = expected(all(), filter.startDateAfter, filter.endDateBefore, clamp);
     const { rows } = await walk(500, filter);
-    expect(pick(rows)).toEqual(want);
+    expect(pick(rows)).toEqual(await truth(acme(), filter));
+    expect(canonical(pick(rows))).toEqual(canonical(want));
     const monthly = pick(rows).filter((r) => r.startDate.startsWith('2026-08-10T12') || r.startDate.startsWith('2026-09-01T00:00:00Z'));
     if (clamp) {
       // Whole-month charges come back as slices: August's from the window start, September's to its end.
@@ -224,14 +263,18 @@ describe('Organization.charges', () => {
     const filter = { startDateAfter: '2026-08-03T00:00:00Z', endDateBefore: '2026-08-05T00:00:00Z', resourceIds: ids };
     const want = expected(all().filter((c) => ids.includes(c.resourceId)), filter.startDateAfter, filter.endDateBefore, false);
     const r = await stack.query(QUERY, { org: acme(), first: 500, filter });
-    expect(pick(r.data.organization.charges.edges)).toEqual(want);
+    const merged = pick(r.data.organization.charges.edges);
+    // Two streams merged by start: every row once, in start order (ties in whatever order each stream has them).
+    expect(canonical(merged)).toEqual(canonical(want));
+    expect(merged.map((m) => us(m.startDate))).toEqual(merged.map((m) => us(m.startDate)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     const calls = stack.sim.log;
     expect(calls).toHaveLength(2);
     expect(calls.map((c) => c.query.getAll('resource_ids').length).sort()).toEqual([10, 50]);
     // Walking the same filter in small pages across both streams yields the same rows once each.
     stack.sim.resetLog();
     const { rows } = await walk(7, filter);
-    expect(pick(rows)).toEqual(want);
+    expect(canonical(pick(rows))).toEqual(canonical(want));
+    expect(pick(rows)).toHaveLength(want.length);
   });
 
   it('serves 20 resources asked through 20 aliases from one upstream call, split per resource', async () => {

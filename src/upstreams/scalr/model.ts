@@ -4,6 +4,8 @@ export type ScalrBreakdown = 'environment' | 'workspace' | 'account';
 
 /** One row: a day (or, with `total`, the whole window) for the account or one breakdown entity. */
 export interface UsageStatistic {
+  /** The JSON:API resource id, when the document gives one. */
+  id?: string;
   /** `YYYY-MM-DD`; undefined on `total` rows. */
   date?: string;
   breakdownId?: string;

@@ -19,6 +19,7 @@ export function usageStatistic(value: JsonValue | undefined, path: string): Usag
   const account = o.relationships && typeof o.relationships === 'object' ? (o.relationships as Record<string, JsonValue>).account : undefined;
   const accountData = account && typeof account === 'object' && !Array.isArray(account) ? (account as Record<string, JsonValue>).data : undefined;
   return {
+    id: optionalString(o.id, path, 'id') || undefined,
     date,
     breakdownId: optionalString(a['breakdown-id'], attributes, 'breakdown-id'),
     breakdownName: optionalString(a['breakdown-name'], attributes, 'breakdown-name'),

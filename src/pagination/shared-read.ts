@@ -1,0 +1,64 @@
+import type { TokenRow, TokenWindow } from './connection.js';
+import { MergedReader, type TokenSource } from './token.js';
+
+/**
+ * Serves several connections from one read of a shared source (say 20 resources' charges from one
+ * call filtering on all of them). The read stops once its densest consumer has its rows (and takes
+ * what the pages already fetched hold for the others): a sparse consumer never drags it through
+ * page after page. A consumer not served whole reads on its own.
+ *
+ * A cursor made here resumes the consumer's own streams, which the upstream may order otherwise
+ * where rows tie (a SQL upstream without a tie-breaker orders them by query plan): so it is not a
+ * count of rows to skip but a point of the order, with the identities of the tied rows already
+ * served there. Resuming skips exactly those, whatever the order of ties.
+ */
+
+export interface StreamConsumer<T> {
+  /** How many rows it wants (it gets one more, if there is one, to know `hasNextPage`). */
+  count: number;
+  /** Whether a row of the shared stream is this consumer's. */
+  owns(row: T): boolean;
+}
+
+/** One window per consumer, or undefined for a consumer this read did not serve whole (it reads on its own). */
+export async function readShared<T>(source: TokenSource<T>, consumers: StreamConsumer<T>[]): Promise<(TokenWindow<T> | undefined)[]> {
+  const reader = new MergedReader(source, undefined);
+  const taken = consumers.map(() => [] as T[]);
+  const more = consumers.map(() => false);
+  const accept = (row: T) =>
+    consumers.forEach((c, i) => {
+      if (more[i] || !c.owns(row)) return;
+      if (taken[i]!.length === c.count) more[i] = true;
+      else taken[i]!.push(row);
+    });
+  let exhausted = false;
+  while (!more.some(Boolean)) {
+    const row = await reader.next();
+    if (!row) {
+      exhausted = true;
+      break;
+    }
+    accept(row.node);
+  }
+  // What the pages already fetched hold, without fetching another.
+  for (let row = exhausted ? undefined : reader.nextBuffered(); row; row = reader.nextBuffered()) accept(row.node);
+  exhausted ||= reader.finished;
+  return consumers.map((_, i) => (more[i] || exhausted ? { rows: resumable(source, taken[i]!), hasNextPage: more[i]! } : undefined));
+}
+
+/** Each row with its resume point: its place in the order, and the rows served at that place. */
+function resumable<T>(source: TokenSource<T>, rows: T[]): TokenRow<T>[] {
+  const out: TokenRow<T>[] = [];
+  let ties: string[] = [];
+  let order: bigint | undefined;
+  for (const node of rows) {
+    const at = source.order(node);
+    if (at !== order) {
+      ties = [];
+      order = at;
+    }
+    ties = [...ties, source.identity(node)];
+    out.push({ node, after: { after: { order: at, ties } } });
+  }
+  return out;
+}
