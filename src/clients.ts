@@ -2,37 +2,57 @@ import type { Dispatcher } from 'undici';
 import type { Caller } from './access/caller.js';
 import type { Clients } from './context.js';
 import type { Budget } from './lib/budget.js';
-import { Limiter } from './upstreams/http.js';
+import { Gate } from './upstreams/http.js';
 import { type BillingApiVersion, ScalewayBillingClient } from './upstreams/scaleway/client.js';
 import { ScalewayFinOpsClient } from './upstreams/scaleway/finops.js';
 import { ScalrClient } from './upstreams/scalr/client.js';
 
 export interface ClientSettings {
-  dispatcher: Dispatcher;
-  scaleway: { apiUrl: string; secretKey?: string; version: BillingApiVersion; maxConcurrency: number; now?: () => Date };
+  /** Each upstream's pool (its connections are its calls in flight), and how many calls may wait for it. */
+  scaleway: { apiUrl: string; secretKey?: string; version: BillingApiVersion; dispatcher: Dispatcher; maxOutstanding: number; now?: () => Date };
+  /** Invoice PDFs: a pool of their own. */
+  pdf: { dispatcher: Dispatcher; maxOutstanding: number };
   /** Absent: Scalr is not configured. `token` absent: callers bring theirs (passthrough). */
-  scalr?: { baseUrl: string; token?: string; preferProfile?: string; maxConcurrency: number };
+  scalr?: { baseUrl: string; token?: string; preferProfile?: string; dispatcher: Dispatcher; maxOutstanding: number };
   /** Callers' own credentials instead of the gateway's. */
   passthrough: boolean;
+  /** Longest time one upstream call may take (ms). */
+  callTimeoutMs?: number;
 }
 
 /**
  * The upstream clients of one request: with the gateway's credentials, or in passthrough mode the
- * caller's, and the request's budget of upstream calls. One concurrency cap per upstream, shared.
+ * caller's, and the request's budget (calls counted, all aborted with the request). The pools and
+ * their waiting bounds are shared by every request.
  */
 export function clientFactory(settings: ClientSettings): (caller: Caller, budget?: Budget) => Clients {
-  const scalewayLimit = new Limiter(settings.scaleway.maxConcurrency);
-  const scalrLimit = new Limiter(settings.scalr?.maxConcurrency ?? 1);
+  const scalewayGate = new Gate(settings.scaleway.maxOutstanding);
+  const pdfGate = new Gate(settings.pdf.maxOutstanding);
+  const scalrGate = new Gate(settings.scalr?.maxOutstanding ?? 1);
+  const { callTimeoutMs } = settings;
   return (caller, budget) => {
     const scalewayKey = (settings.passthrough ? caller.scalewayKey : settings.scaleway.secretKey) ?? '';
     const scalrToken = (settings.passthrough ? caller.scalrToken : settings.scalr?.token) ?? '';
-    const scaleway = { apiUrl: settings.scaleway.apiUrl, secretKey: scalewayKey, dispatcher: settings.dispatcher, limiter: scalewayLimit, budget };
+    const scaleway = { apiUrl: settings.scaleway.apiUrl, secretKey: scalewayKey, dispatcher: settings.scaleway.dispatcher, gate: scalewayGate, budget, callTimeoutMs };
     return {
-      billing: new ScalewayBillingClient({ ...scaleway, version: settings.scaleway.version, now: settings.scaleway.now }),
+      billing: new ScalewayBillingClient({
+        ...scaleway,
+        version: settings.scaleway.version,
+        now: settings.scaleway.now,
+        pdf: { dispatcher: settings.pdf.dispatcher, gate: pdfGate },
+      }),
       finops: new ScalewayFinOpsClient(scaleway),
       scalr:
         settings.scalr &&
-        new ScalrClient({ baseUrl: settings.scalr.baseUrl, token: scalrToken, dispatcher: settings.dispatcher, preferProfile: settings.scalr.preferProfile, limiter: scalrLimit, budget }),
+        new ScalrClient({
+          baseUrl: settings.scalr.baseUrl,
+          token: scalrToken,
+          dispatcher: settings.scalr.dispatcher,
+          preferProfile: settings.scalr.preferProfile,
+          gate: scalrGate,
+          budget,
+          callTimeoutMs,
+        }),
     };
   };
 }

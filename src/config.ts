@@ -27,8 +27,10 @@ export interface Config {
   };
   timeouts: HttpTimeouts;
   retry: RetryPolicy;
-  /** Calls in flight per upstream. */
-  concurrency: { scaleway: number; scalr: number };
+  /** Calls in flight per upstream (its pool's connections), invoice PDFs apart; calls that may wait for one. */
+  concurrency: { scaleway: number; scalr: number; pdf: number; queue: number };
+  /** A request's deadline, and one upstream call's (headers and body, retries included), ms. */
+  deadlines: { requestMs: number; callMs: number };
   limits: QueryLimits;
   auth: AuthSettings;
   /** `GATEWAY_SIGNING_KEYS`: the first signs, all are accepted; absent outside production only (a random key is made). */
@@ -248,6 +250,12 @@ export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | und
     concurrency: {
       scaleway: int('SCALEWAY_MAX_CONCURRENCY', 16, 1, 1000),
       scalr: int('SCALR_MAX_CONCURRENCY', 8, 1, 1000),
+      pdf: int('PDF_MAX_CONCURRENCY', 4, 1, 1000),
+      queue: int('UPSTREAM_MAX_QUEUE', 256, 0, 100_000),
+    },
+    deadlines: {
+      requestMs: int('REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+      callMs: int('UPSTREAM_CALL_TIMEOUT_MS', 20_000, 100, 600_000),
     },
     limits: {
       maxDepth: int('MAX_DEPTH', DEFAULT_LIMITS.maxDepth, 2, 100),

@@ -68,8 +68,8 @@ export interface Services {
   settings: GraphSettings;
   /** The clients of a request: with the gateway's credentials or (passthrough) the caller's, counting calls against its budget. */
   clientsFor(caller: Caller, budget?: Budget): Clients;
-  /** What one request may spend (every operation of a batch together). */
-  limits: { maxUpstreamCalls: number; maxResponseRows: number };
+  /** What one request may spend (every operation of a batch together), and its deadline. */
+  limits: { maxUpstreamCalls: number; maxResponseRows: number; requestTimeoutMs?: number };
 }
 
 /** A page-number list: the query that selects it and a page of it. */
@@ -226,10 +226,18 @@ function createSources(loaders: Loaders, settings: GraphSettings, budget: Budget
 /** One budget per HTTP request: the operations of a batch share it. */
 const budgets = new WeakMap<Request, Budget>();
 
-function budgetOf(services: Services, request: Request): Budget {
+export function budgetOf(services: Services, request: Request): Budget {
   let budget = budgets.get(request);
-  if (!budget) budgets.set(request, (budget = new Budget(services.limits.maxUpstreamCalls, services.limits.maxResponseRows)));
+  if (!budget) {
+    const { maxUpstreamCalls, maxResponseRows, requestTimeoutMs } = services.limits;
+    budgets.set(request, (budget = new Budget(maxUpstreamCalls, maxResponseRows, requestTimeoutMs, request.signal)));
+  }
   return budget;
+}
+
+/** The request's answer has left (see Budget.end). */
+export function endBudget(request: Request): void {
+  budgets.get(request)?.end();
 }
 
 export function createContext(services: Services, request: Request): Context {

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
-import { BudgetExceededError } from './lib/budget.js';
+import { BudgetExceededError, ClientGoneError, DeadlineError } from './lib/budget.js';
 import { UnsupportedQueryError, UpstreamError } from './upstreams/errors.js';
 
 /**
@@ -22,6 +22,8 @@ export function notFound(message: string): GraphQLError {
 export function upstreamExtensions(error: UpstreamError): Record<string, unknown> {
   return {
     code: error.code,
+    // Too many calls waiting: the whole answer says so (HTTP 503, Retry-After), as a load balancer expects.
+    ...(error.code === 'UPSTREAM_BUSY' ? { http: { status: 503, headers: { 'retry-after': String(error.retryAfter ?? 1) } } } : {}),
     upstream: error.upstream,
     ...(error.status === undefined ? {} : { status: error.status }),
     ...(error.type === undefined ? {} : { upstreamType: error.type }),
@@ -40,6 +42,12 @@ export function maskError(error: unknown, message: string): Error {
   const where = located ? { nodes: located.nodes, source: located.source, positions: located.positions, path: located.path } : {};
   if (original instanceof UpstreamError) {
     return createGraphQLError(original.message, { ...where, extensions: upstreamExtensions(original) });
+  }
+  if (original instanceof DeadlineError) {
+    return createGraphQLError(original.message, { ...where, extensions: { code: 'REQUEST_TIMEOUT', limitMs: original.ms } });
+  }
+  if (original instanceof ClientGoneError) {
+    return createGraphQLError(original.message, { ...where, extensions: { code: 'CLIENT_CLOSED_REQUEST' } });
   }
   if (original instanceof BudgetExceededError) {
     return createGraphQLError(original.message, { ...where, extensions: { code: 'QUERY_TOO_COSTLY', limit: original.limit, variable: original.variable } });

@@ -1,7 +1,7 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createLogger, createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import { type AuthSettings, PDF_PATH, useAuth } from './auth.js';
-import { type Context, createContext, type Services } from './context.js';
+import { type Context, createContext, endBudget, type Services } from './context.js';
 import { maskError } from './errors.js';
 import { examples } from './graphiql/examples.js';
 import { invoicePdfResponse } from './invoice-pdf.js';
@@ -18,6 +18,8 @@ export interface GatewayOptions extends Services {
   /** yoga's logging: false silences it, a level filters it, a logger receives it. Default `info`. */
   logging?: boolean | 'debug' | 'info' | 'warn' | 'error' | YogaLogger;
   limits: QueryLimits;
+  /** A request's deadline (ms): every upstream call of it is aborted then, as when its client goes. */
+  requestTimeoutMs?: number;
   auth: AuthSettings;
   /** Origins browsers may call from (CORS); empty or absent: no CORS headers. */
   corsOrigins?: readonly string[];
@@ -37,10 +39,18 @@ export interface GatewayOptions extends Services {
  */
 function invoicePdfRoute(services: Services, logger: YogaLogger): Plugin {
   return {
-    onRequest({ request, url, endResponse, fetchAPI }) {
+    onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       const m = PDF_PATH.exec(url.pathname);
       if (!m) return;
-      return invoicePdfResponse(services, request, m[1]!, fetchAPI)
+      // On a node:http server, the response to cut when the upstream fails mid-file.
+      const res = (serverContext as { res?: { destroy(error?: Error): void } } | undefined)?.res;
+      const cut = res
+        ? (error: unknown) => {
+            logger.warn(`Invoice PDF cut mid-file: ${error instanceof Error ? error.message : String(error)}`);
+            res.destroy();
+          }
+        : undefined;
+      return invoicePdfResponse(services, request, m[1]!, fetchAPI, cut)
         .catch((error: unknown) => {
           logger.error(error);
           return new fetchAPI.Response(JSON.stringify({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected error' } }), {
@@ -58,7 +68,7 @@ const CORS_HEADERS = ['content-type', 'authorization', 'x-auth-token', 'x-scalr-
 
 /** The gateway as a fetch handler: no environment, no listening (tests call `yoga.fetch`). */
 export function createGateway(options: GatewayOptions): YogaServerInstance<Record<string, never>, Context> {
-  const services: Services = { settings: options.settings, clientsFor: options.clientsFor, limits: options.limits };
+  const services: Services = { settings: options.settings, clientsFor: options.clientsFor, limits: { ...options.limits, requestTimeoutMs: options.requestTimeoutMs } };
   const graphiql = options.graphiql !== false;
   const own = new Redactor(options.secrets ?? []);
   const level = options.logging ?? 'info';
@@ -92,6 +102,8 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
       ...limitPlugins(options.limits, documentText(persisted.manifest)),
       usePersistedDocuments({ ...persisted, graphiql }),
       invoicePdfRoute(services, logger),
+      // The answer has left: its deadline timer goes (a streamed PDF still ends with its client).
+      { onResponse: ({ request }) => endBudget(request) },
       useJit(options.jitAfter ?? 1),
       ...(options.plugins ?? []),
     ],

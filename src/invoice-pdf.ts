@@ -3,15 +3,29 @@ import { mayReadOrganization } from './access/caller.js';
 import { createContext, type Services } from './context.js';
 import { invoiceAccess } from './schema/invoice.js';
 import { upstreamExtensions } from './errors.js';
+import { BudgetExceededError, ClientGoneError, DeadlineError } from './lib/budget.js';
 import { UpstreamError } from './upstreams/errors.js';
+import { transportError } from './upstreams/http.js';
 import { UUID } from './lib/uuid.js';
 
 
-function problem(fetchAPI: FetchAPI, status: number, code: string, message: string, extra: Record<string, unknown> = {}): Response {
+function problem(fetchAPI: FetchAPI, status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
   return new fetchAPI.Response(JSON.stringify({ error: { code, message, ...extra } }), {
     status,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
   });
+}
+
+/** The request's own abort (deadline, client gone): passed on as it is. */
+const isRequestAbort = (error: unknown) => error instanceof DeadlineError || error instanceof ClientGoneError;
+
+/** The next chunk of a download; a failed one as a typed upstream error. */
+async function nextChunk(iterator: AsyncIterator<Uint8Array> | Iterator<Uint8Array>): Promise<IteratorResult<Uint8Array>> {
+  try {
+    return await iterator.next();
+  } catch (error) {
+    throw error instanceof Error && !(error instanceof UpstreamError) && !isRequestAbort(error) ? transportError('scaleway', error) : error;
+  }
 }
 
 const statusFor: Record<string, number> = {
@@ -19,13 +33,21 @@ const statusFor: Record<string, number> = {
   UPSTREAM_BAD_REQUEST: 400,
   UPSTREAM_TIMEOUT: 504,
   UPSTREAM_RATE_LIMITED: 503,
+  UPSTREAM_BUSY: 503,
 };
 
 /**
  * Streams an invoice PDF from the upstream to the caller chunk by chunk (v2beta1 `dl=1`), so a
  * large file is never held whole in the gateway's memory.
  */
-export async function invoicePdfResponse(services: Services, request: Request, rawId: string, fetchAPI: FetchAPI): Promise<Response> {
+export async function invoicePdfResponse(
+  services: Services,
+  request: Request,
+  rawId: string,
+  fetchAPI: FetchAPI,
+  /** Cuts the client's connection mid-answer (on a real server), so that a cut file never looks whole. */
+  cut?: (error: unknown) => void,
+): Promise<Response> {
   if (request.method !== 'GET') {
     return problem(fetchAPI, 405, 'METHOD_NOT_ALLOWED', 'Use GET');
   }
@@ -49,13 +71,26 @@ export async function invoicePdfResponse(services: Services, request: Request, r
     const iterator = (Symbol.asyncIterator in file.body ? file.body[Symbol.asyncIterator]() : file.body[Symbol.iterator]()) as
       | AsyncIterator<Uint8Array>
       | Iterator<Uint8Array>;
+    // The first bytes before the answer: an upstream that fails before sending any is a coded 502.
+    let first: IteratorResult<Uint8Array> | undefined = await nextChunk(iterator);
     const body = new fetchAPI.ReadableStream<Uint8Array>({
       async pull(controller) {
-        const { done, value } = await iterator.next();
-        if (done) controller.close();
-        else controller.enqueue(value);
+        // An upstream that fails mid-file ends this answer (the client sees it cut), never the process.
+        try {
+          const { done, value } = first ?? (await nextChunk(iterator));
+          first = undefined;
+          if (done) controller.close();
+          else controller.enqueue(value);
+        } catch (error) {
+          // Headers are gone already: the client must see the file end early, not end cleanly.
+          if (cut) {
+            cut(error);
+            controller.close();
+          } else controller.error(error);
+        }
       },
       async cancel() {
+        // The client went: the upstream download stops too.
         await iterator.return?.();
       },
     });
@@ -72,8 +107,11 @@ export async function invoicePdfResponse(services: Services, request: Request, r
     if (error instanceof UpstreamError) {
       const status = statusFor[error.code] ?? 502;
       const message = error.code === 'UPSTREAM_NOT_FOUND' ? `Invoice ${invoiceId} not found` : error.message;
-      return problem(fetchAPI, status, error.code, message, { upstream: upstreamExtensions(error).upstream });
+      const retry: Record<string, string> = error.retryAfter === undefined ? {} : { 'retry-after': String(error.retryAfter) };
+      return problem(fetchAPI, status, error.code, message, { upstream: upstreamExtensions(error).upstream }, retry);
     }
+    if (error instanceof DeadlineError) return problem(fetchAPI, 504, 'REQUEST_TIMEOUT', error.message);
+    if (error instanceof BudgetExceededError) return problem(fetchAPI, 503, 'QUERY_TOO_COSTLY', error.message);
     throw error;
   }
 }

@@ -6,8 +6,27 @@ import { Simulator } from './simulator/server.js';
 import { clientFactory } from './clients.js';
 import { TotalHints } from './pagination/totals.js';
 import { Keyring } from './lib/keys.js';
+import { Redactor } from './lib/redact.js';
 import { loadManifests, type Manifest, PROJECT_MANIFESTS } from './persisted.js';
 import { createAgent } from './upstreams/http.js';
+
+/**
+ * The crash guard: a promise rejected with nobody to hear it is a bug, but one request's bug must
+ * not take every other request down. It is logged (once per kind of error, never a secret: the
+ * message is redacted like any log line) and the process goes on. An exception thrown outside any
+ * promise leaves the process in an unknown state: it is logged and the process exits (1), for the
+ * orchestrator to restart it.
+ */
+function guard(redact: (text: string) => string): void {
+  process.on('unhandledRejection', (reason) => {
+    const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
+    console.error(redact(`Unhandled rejection (the process goes on): ${text}`));
+  });
+  process.on('uncaughtException', (error) => {
+    console.error(redact(`Uncaught exception, exiting: ${error.stack ?? error.message}`));
+    process.exit(1);
+  });
+}
 
 /** Process entry: config → (demo simulator) → clients → gateway → listen; SIGTERM closes cleanly. */
 async function main(): Promise<void> {
@@ -48,6 +67,10 @@ async function main(): Promise<void> {
     );
   }
 
+  const ownSecrets = [scaleway.secretKey, scalr?.token, ...(config.signingKeys ?? [])];
+  const redactor = new Redactor(ownSecrets);
+  guard((text) => redactor.redact(text));
+
   let keys: Keyring;
   if (config.signingKeys) keys = new Keyring(config.signingKeys);
   else {
@@ -63,28 +86,48 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
-  const agent = createAgent(config.timeouts, config.retry);
+  // One pool per upstream, invoice PDFs apart: its connections are the calls in flight to it.
+  const { concurrency } = config;
+  const agents = {
+    scaleway: createAgent(config.timeouts, config.retry, concurrency.scaleway),
+    scalr: createAgent(config.timeouts, config.retry, concurrency.scalr),
+    pdf: createAgent(config.timeouts, config.retry, concurrency.pdf),
+  };
   const scalrServed = new Set([...(scalr?.accountIds ?? []), ...(scalr?.defaultAccountId ? [scalr.defaultAccountId] : [])]);
   const served = new Set([...organizationIds, ...(scaleway.defaultOrganizationId ? [scaleway.defaultOrganizationId] : [])]);
   const passthrough = config.auth.mode === 'passthrough';
   const clientsFor = clientFactory({
-    dispatcher: agent,
     passthrough,
-    scaleway: { apiUrl: scaleway.apiUrl, secretKey: scaleway.secretKey, version: scaleway.billingApiVersion, maxConcurrency: config.concurrency.scaleway },
+    callTimeoutMs: config.deadlines.callMs,
+    scaleway: {
+      apiUrl: scaleway.apiUrl,
+      secretKey: scaleway.secretKey,
+      version: scaleway.billingApiVersion,
+      dispatcher: agents.scaleway,
+      maxOutstanding: concurrency.scaleway + concurrency.queue,
+    },
+    pdf: { dispatcher: agents.pdf, maxOutstanding: concurrency.pdf + concurrency.queue },
     scalr:
       scalr || passthrough
-        ? { baseUrl: scalr?.baseUrl ?? config.scalrBaseUrl, token: scalr?.token, preferProfile: scalr?.preferProfile, maxConcurrency: config.concurrency.scalr }
+        ? {
+            baseUrl: scalr?.baseUrl ?? config.scalrBaseUrl,
+            token: scalr?.token,
+            preferProfile: scalr?.preferProfile,
+            dispatcher: agents.scalr,
+            maxOutstanding: concurrency.scalr + concurrency.queue,
+          }
         : undefined,
   });
   const yoga = createGateway({
     clientsFor,
     graphiql: config.graphiql,
     limits: config.limits,
+    requestTimeoutMs: config.deadlines.requestMs,
     // Demo mode serves simulated data: it runs open, and says so.
     auth: config.demo ? { mode: 'none', tokens: [] } : config.auth,
     corsOrigins: config.corsOrigins,
     persisted: { manifest, only: config.persistedOnly },
-    secrets: [scaleway.secretKey, scalr?.token, ...(config.signingKeys ?? [])],
+    secrets: ownSecrets,
     settings: {
       defaultOrganizationId: scaleway.defaultOrganizationId,
       organizationIds: served.size > 0 ? served : null,
@@ -118,7 +161,7 @@ async function main(): Promise<void> {
     console.log(`${signal}: finishing in-flight requests, then exiting`);
     // Stop accepting, let in-flight requests finish, then release upstream connections.
     server.close(() => {
-      void Promise.all([agent.close(), simulator?.close()]).then(() => process.exit(0));
+      void Promise.all([...Object.values(agents).map((a) => a.close()), simulator?.close()]).then(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), 10_000).unref();

@@ -131,6 +131,28 @@ describe('limits and authentication', () => {
     expect(config.concurrency.scaleway).toBe(4);
   });
 
+  it('defaults deadlines, pools, the waiting bound and token walk bounds, and reads each', () => {
+    const defaults = loadConfig({ SCW_SECRET_KEY: KEY });
+    expect(defaults.deadlines).toEqual({ requestMs: 30_000, callMs: 20_000 });
+    expect(defaults.concurrency).toEqual({ scaleway: 16, scalr: 8, pdf: 4, queue: 256 });
+    expect(defaults.finops).toMatchObject({ maxPages: 50, maxEmptyPages: 5 });
+    const set = loadConfig({
+      SCW_SECRET_KEY: KEY,
+      REQUEST_TIMEOUT_MS: '5000',
+      UPSTREAM_CALL_TIMEOUT_MS: '2000',
+      PDF_MAX_CONCURRENCY: '2',
+      UPSTREAM_MAX_QUEUE: '0',
+      MAX_TOKEN_PAGES: '10',
+      MAX_EMPTY_TOKEN_PAGES: '1',
+    });
+    expect(set.deadlines).toEqual({ requestMs: 5000, callMs: 2000 });
+    expect(set.concurrency).toMatchObject({ pdf: 2, queue: 0 });
+    expect(set.finops).toMatchObject({ maxPages: 10, maxEmptyPages: 1 });
+    const bad = problems({ REQUEST_TIMEOUT_MS: '5', MAX_TOKEN_PAGES: '0' });
+    expect(bad).toHaveLength(2);
+    expect(bad).toEqual(expect.arrayContaining([expect.stringMatching(/^REQUEST_TIMEOUT_MS/), expect.stringMatching(/^MAX_TOKEN_PAGES/)]));
+  });
+
   it('takes gateway tokens as hashes only, and requires a choice in production', () => {
     const hash = 'a'.repeat(64);
     const tokens = JSON.stringify([{ name: 'finance', sha256: hash, organizations: ['11111111-2222-4333-8444-555555555555'], scalrAccounts: '*' }]);

@@ -1,7 +1,8 @@
 /**
  * What one HTTP request may spend, across every operation of a batch: upstream calls (each holds
- * a page of rows in memory) and rows served. Past either limit the field that asked fails; nothing
- * is cut short silently.
+ * a page of rows in memory), rows served, and time. Past a limit the field that asked fails;
+ * nothing is cut short silently. Its signal aborts every queued and in-flight upstream call of the
+ * request at its deadline, or when its client goes.
  */
 export class BudgetExceededError extends Error {
   constructor(
@@ -15,14 +16,55 @@ export class BudgetExceededError extends Error {
   }
 }
 
+/** The request ran past its deadline (`REQUEST_TIMEOUT_MS`). */
+export class DeadlineError extends Error {
+  constructor(readonly ms: number) {
+    super(`This request took longer than ${ms} ms (REQUEST_TIMEOUT_MS); ask for less`);
+    this.name = 'DeadlineError';
+  }
+}
+
+/** The client went before its answer: its upstream calls are given up. */
+export class ClientGoneError extends Error {
+  constructor() {
+    super('The client closed the request');
+    this.name = 'ClientGoneError';
+  }
+}
+
+/** What a request's own signal is to us: an event target that says when it was given up. */
+interface ClientSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+}
+
 export class Budget {
   calls = 0;
   rows = 0;
+  /** Aborted at the deadline or when the client goes; every upstream call of the request listens. */
+  readonly signal: AbortSignal;
+  private readonly controller = new AbortController();
+  private timer?: ReturnType<typeof setTimeout>;
 
   constructor(
     readonly maxCalls: number,
     readonly maxRows: number,
-  ) {}
+    deadlineMs?: number,
+    client?: ClientSignal,
+  ) {
+    this.signal = this.controller.signal;
+    if (deadlineMs !== undefined) {
+      this.timer = setTimeout(() => this.controller.abort(new DeadlineError(deadlineMs)), deadlineMs);
+      this.timer.unref();
+    }
+    if (client?.aborted) this.controller.abort(new ClientGoneError());
+    else client?.addEventListener('abort', () => this.controller.abort(new ClientGoneError()), { once: true });
+  }
+
+  /** The answer has left: no deadline to keep any more (a streamed body keeps its client's signal). */
+  end(): void {
+    clearTimeout(this.timer);
+  }
 
   /** Counts one upstream call; throws before the call when the request has made its last. */
   call(): void {

@@ -54,7 +54,7 @@ export interface Fault {
   cutAfterBytes?: number;
   /** Send the body this many bytes at a time, each `everyMs` apart (a body that never stalls long, but never ends soon). */
   trickle?: { bytes: number; everyMs: number };
-  /** Page-number lists: rotate the list by this many rows before paging (the same total, another order). */
+  /** Page-number lists: rotate the list by this many rows before paging, a negative number moving rows down (the same total, another order). */
   rotate?: number;
   /** FinOps charges: an empty page with a fresh token, every time. */
   endlessTokens?: boolean;

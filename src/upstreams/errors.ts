@@ -10,7 +10,8 @@ export type UpstreamCode =
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_BAD_RESPONSE'
-  | 'UPSTREAM_BAD_REQUEST';
+  | 'UPSTREAM_BAD_REQUEST'
+  | 'UPSTREAM_BUSY';
 
 export interface UpstreamErrorDetails {
   upstream: UpstreamName;
@@ -77,6 +78,11 @@ export class UpstreamBadResponseError extends UpstreamError {
 /** The upstream refused the request's arguments (HTTP 400), e.g. an expired page token. */
 export class UpstreamBadRequestError extends UpstreamError {
   readonly code = 'UPSTREAM_BAD_REQUEST';
+}
+
+/** Too many calls to this upstream are waiting already: the gateway refuses more until some end (HTTP 503, Retry-After). */
+export class UpstreamBusyError extends UpstreamError {
+  readonly code = 'UPSTREAM_BUSY';
 }
 
 /** The error class for an HTTP status, used when the upstream's body names no kind of its own. */

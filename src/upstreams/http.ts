@@ -6,6 +6,7 @@ import {
   errorClassForStatus,
   type UpstreamError,
   UpstreamBadResponseError,
+  UpstreamBusyError,
   UpstreamTimeoutError,
   UpstreamUnauthenticatedError,
   UpstreamUnavailableError,
@@ -65,20 +66,32 @@ function retryInterceptor(policy: RetryPolicy): Dispatcher.DispatcherComposeInte
         (statusCode === undefined || RETRY_STATUSES.includes(statusCode)) &&
         state.counter <= policy.retries;
       const after = retryAfterMs(headers);
-      if (!retryable || (after !== undefined && after > policy.retryAfterCapMs)) return cb(err);
+      const signal = (opts as { signal?: AbortSignal }).signal;
+      if (!retryable || (after !== undefined && after > policy.retryAfterCapMs) || signal?.aborted) return cb(signal?.aborted ? signal.reason : err);
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (state.counter - 1));
-      setTimeout(() => cb(null), after ?? backoff * (0.5 + Math.random() / 2));
+      // The wait holds no connection (the failed answer has been read); an abort ends it at once.
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', stop);
+        cb(null);
+      }, after ?? backoff * (0.5 + Math.random() / 2));
+      function stop() {
+        clearTimeout(timer);
+        cb(signal!.reason as Error);
+      }
+      signal?.addEventListener('abort', stop, { once: true });
     },
   });
 }
 
 /**
- * The one connection pool for all upstreams. Keep-alive matters: a connection page of 500 rows is
- * 5 concurrent calls, and a TLS handshake per call would dominate the gateway's latency.
+ * One connection pool for one upstream (Scaleway, Scalr, or invoice PDFs apart): its `connections`
+ * are the calls in flight to it, others wait in the pool's queue. Keep-alive matters: a connection
+ * page of 500 rows is 5 concurrent calls, and a TLS handshake per call would dominate the latency.
+ * A retry's backoff holds no connection.
  */
-export function createAgent(timeouts: HttpTimeouts, retry?: RetryPolicy, connectionsPerOrigin = 64): Dispatcher {
+export function createAgent(timeouts: HttpTimeouts, retry: RetryPolicy | undefined, connections: number): Dispatcher {
   const agent = new Agent({
-    connections: connectionsPerOrigin,
+    connections,
     keepAliveTimeout: 30_000,
     headersTimeout: timeouts.headers,
     bodyTimeout: timeouts.body,
@@ -88,28 +101,33 @@ export function createAgent(timeouts: HttpTimeouts, retry?: RetryPolicy, connect
 }
 
 /**
- * At most `max` calls in flight to one upstream; the others wait their turn. One large query
- * (500 rows of 5 organizations, say) must not flood Scaleway or Scalr.
+ * The calls one upstream may have outstanding: in flight on its pool, or waiting there for a
+ * connection. Past it a call fails at once (UPSTREAM_BUSY, with a Retry-After) instead of joining
+ * a queue that only grows while the upstream is slow.
  */
-export class Limiter {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
+export class Gate {
+  private outstanding = 0;
 
   constructor(readonly max: number) {}
 
-  /** Resolves when a slot is free, with the function that frees it (call it once). */
-  async acquire(): Promise<() => void> {
-    if (this.active < this.max) this.active++;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    let released = false;
+  /** Enters, or throws UPSTREAM_BUSY; returns the function that leaves (call it once). */
+  enter(upstream: UpstreamName): () => void {
+    if (this.outstanding >= this.max) {
+      throw new UpstreamBusyError(`Too many ${upstream === 'scaleway' ? 'Scaleway' : 'Scalr'} calls are waiting already; retry shortly`, { upstream, retryAfter: 1 });
+    }
+    this.outstanding++;
+    let left = false;
     return () => {
-      if (released) return;
-      released = true;
-      const next = this.waiting.shift();
-      // The slot passes straight to the next waiter: `active` stays the same.
-      if (next) next();
-      else this.active--;
+      if (!left) this.outstanding--;
+      left = true;
     };
+  }
+}
+
+/** An answer's body took longer than the call's limit. */
+class CallTimeoutError extends Error {
+  constructor(readonly ms: number) {
+    super(`the answer took longer than ${ms} ms`);
   }
 }
 
@@ -120,6 +138,8 @@ export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Dispatcher.ResponseData['body'];
+  /** Aborts the call (its body too): the request's deadline, or its client going. */
+  signal?: AbortSignal;
 }
 
 export interface UpstreamHttpOptions {
@@ -129,10 +149,12 @@ export interface UpstreamHttpOptions {
   /** Sent on every call (auth, Accept). */
   headers: Record<string, string>;
   dispatcher: Dispatcher;
-  /** Caps calls in flight to this upstream (shared by its clients). */
-  limiter?: Limiter;
-  /** The request's budget: each call is counted before it is made. */
+  /** Bounds the calls waiting for this upstream (shared by its clients). */
+  gate?: Gate;
+  /** The request's budget: each call is counted before it is made, and aborted with the request. */
   budget?: Budget;
+  /** Longest time one answer's body may take once its headers came (ms); the headers have undici's own limit. */
+  callTimeoutMs?: number;
   /** Secrets this upstream must never see echoed back to callers (they are cut from its error messages). */
   secrets?: string[];
   /** Set when there are no credentials to send: every call fails as unauthenticated, without being made. */
@@ -163,28 +185,61 @@ export class UpstreamHttp {
    * ends); any other status is thrown as a typed error.
    */
   async get(path: string, query: Query = {}, headers: Record<string, string> = {}): Promise<UpstreamResponse> {
-    const { upstream, baseUrl, dispatcher, missingCredentials } = this.options;
+    const { upstream, baseUrl, dispatcher, missingCredentials, budget, callTimeoutMs } = this.options;
     if (missingCredentials) throw new UpstreamUnauthenticatedError(missingCredentials, { upstream });
-    this.options.budget?.call();
-    const release = (await this.options.limiter?.acquire()) ?? (() => {});
+    // The request was given up (deadline, client gone): nothing more is asked for it.
+    budget?.signal.throwIfAborted();
+    budget?.call();
+    const leave = this.options.gate?.enter(upstream) ?? (() => {});
+    const signal = budget?.signal;
     let res: Dispatcher.ResponseData;
     try {
+      // Queued and in flight alike, the call ends with its request (deadline, client gone).
       res = await request(baseUrl + path + buildQuery(query), {
         dispatcher,
         method: 'GET',
         headers: { ...this.options.headers, ...headers },
+        signal,
       });
     } catch (error) {
-      release();
-      throw this.redacted(transportError(upstream, error));
+      leave();
+      throw this.failure(error, signal);
     }
-    // A body closes once read, dumped, destroyed or failed: the slot is free then.
-    res.body.once('close', release);
+    // The headers came in time (undici's headers timeout counts from the call's start on its
+    // connection, not its wait for one); the body gets a total time too, not only an idle one.
+    const body = res.body;
+    const timer = callTimeoutMs === undefined ? undefined : setTimeout(() => body.destroy(new CallTimeoutError(callTimeoutMs)), callTimeoutMs);
+    // A body closes once read, dumped, destroyed or failed: the call is over then.
+    body.once('close', () => {
+      clearTimeout(timer);
+      leave();
+    });
     if (res.statusCode >= 200 && res.statusCode < 300) {
-      return { status: res.statusCode, headers: res.headers, body: res.body };
+      return { status: res.statusCode, headers: res.headers, body, signal };
     }
-    const text = await readText(upstream, res.body).finally(release);
+    const text = await this.read(body, signal);
     throw this.redacted(this.options.parseError(res.statusCode, res.headers, text));
+  }
+
+  /** The typed error for a call that failed: the request's own abort as it is, else the transport's. */
+  private failure(error: unknown, signal: AbortSignal | undefined): Error {
+    if (signal?.aborted && signal.reason !== undefined) return signal.reason as Error;
+    if (error instanceof CallTimeoutError) {
+      return new UpstreamTimeoutError(`${this.options.upstream} took longer than ${error.ms} ms to send one answer (UPSTREAM_CALL_TIMEOUT_MS)`, {
+        upstream: this.options.upstream,
+        cause: error,
+      });
+    }
+    return this.redacted(transportError(this.options.upstream, error));
+  }
+
+  /** A body as text, failing typed (a cut connection, a timeout, an abort). */
+  async read(body: UpstreamResponse['body'], signal?: AbortSignal): Promise<string> {
+    try {
+      return await body.text();
+    } catch (error) {
+      throw this.failure(error, signal);
+    }
   }
 
   /**
@@ -209,7 +264,7 @@ export class UpstreamHttp {
   async getJson(path: string, query: Query = {}, exact: boolean | readonly string[] = false): Promise<JsonValue> {
     const { upstream } = this.options;
     const res = await this.get(path, query);
-    const text = await readText(upstream, res.body);
+    const text = await this.read(res.body, res.signal);
     try {
       if (exact === true) return parseJsonExact(text);
       return exact ? parseJsonExactKeys(text, exact) : (JSON.parse(text) as JsonValue);
@@ -227,14 +282,6 @@ export class UpstreamHttp {
 export function requestIdOf(headers: UpstreamResponse['headers']): string | undefined {
   const id = headers['x-request-id'];
   return typeof id === 'string' ? id : undefined;
-}
-
-async function readText(upstream: UpstreamName, body: UpstreamResponse['body']): Promise<string> {
-  try {
-    return await body.text();
-  } catch (error) {
-    throw transportError(upstream, error);
-  }
 }
 
 /** Maps undici's transport failures (by their stable `code`) to typed errors. */

@@ -38,8 +38,15 @@ export interface StackOptions {
   auth?: AuthSettings;
   limits?: Partial<QueryLimits>;
   retry?: RetryPolicy;
-  /** Calls in flight per upstream. */
+  /** Calls in flight per upstream (its pool's connections). */
   concurrency?: number;
+  /** Invoice PDF downloads in flight. */
+  pdfConcurrency?: number;
+  /** Calls that may wait for a connection, per upstream. */
+  queue?: number;
+  /** A request's deadline, and one call's, ms. */
+  requestTimeoutMs?: number;
+  callTimeoutMs?: number;
   timeouts?: HttpTimeouts;
   /** Latency the simulator adds to every call, ms. */
   latencyMs?: number;
@@ -70,15 +77,25 @@ export async function startStack(options: StackOptions = {}) {
   const sim = new Simulator({ scalewaySecretKey: SECRET, scalrToken: SCALR_TOKEN, now, latencyMs: options.latencyMs, ...options.simulator });
   const url = await sim.listen();
   // No retries unless a test asks: a fault injected once must surface once.
-  const agent = createAgent(options.timeouts ?? { connect: 5_000, headers: 15_000, body: 30_000 }, options.retry);
+  const timeouts = options.timeouts ?? { connect: 5_000, headers: 15_000, body: 30_000 };
+  const connections = options.concurrency ?? 1000;
+  const agents = [createAgent(timeouts, options.retry, connections), createAgent(timeouts, options.retry, connections), createAgent(timeouts, options.retry, options.pdfConcurrency ?? 4)] as const;
   const orgs = sim.data.organizations.map((o) => o.id);
   const accounts = sim.data.scalrAccounts.map((a) => a.id);
   const auth = options.auth ?? { mode: 'none', tokens: [] };
+  const queue = options.queue ?? 10_000;
   const clientsFor = clientFactory({
-    dispatcher: agent,
     passthrough: auth.mode === 'passthrough',
-    scaleway: { apiUrl: url, secretKey: SECRET, version: options.version ?? 'v2beta1', maxConcurrency: options.concurrency ?? 1000, now: () => now },
-    scalr: { baseUrl: `${url}/api/iacp/v3`, token: SCALR_TOKEN, preferProfile: 'preferProfile' in options ? options.preferProfile : 'preview', maxConcurrency: options.concurrency ?? 1000 },
+    callTimeoutMs: options.callTimeoutMs,
+    scaleway: { apiUrl: url, secretKey: SECRET, version: options.version ?? 'v2beta1', dispatcher: agents[0], maxOutstanding: connections + queue, now: () => now },
+    pdf: { dispatcher: agents[2], maxOutstanding: (options.pdfConcurrency ?? 4) + queue },
+    scalr: {
+      baseUrl: `${url}/api/iacp/v3`,
+      token: SCALR_TOKEN,
+      preferProfile: 'preferProfile' in options ? options.preferProfile : 'preview',
+      dispatcher: agents[1],
+      maxOutstanding: connections + queue,
+    },
   });
   const yoga = createGateway({
     clientsFor,
@@ -88,6 +105,7 @@ export async function startStack(options: StackOptions = {}) {
     jitAfter: options.jitAfter ?? 0,
     // Production's defaults, so that every test runs under them.
     limits: { ...DEFAULT_LIMITS, ...options.limits },
+    requestTimeoutMs: options.requestTimeoutMs,
     auth,
     corsOrigins: options.corsOrigins,
     persisted: options.persisted ?? { manifest: PROJECT_DOCUMENTS, only: false },
@@ -127,7 +145,7 @@ export async function startStack(options: StackOptions = {}) {
     orgs,
     accounts,
     async close() {
-      await agent.close();
+      await Promise.all(agents.map((a) => a.close()));
       await sim.close();
     },
   };

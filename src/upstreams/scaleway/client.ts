@@ -29,6 +29,8 @@ export const BILLING_MAX_PAGE_SIZE = 100;
 
 export interface ScalewayBillingOptions extends ScalewayConnection {
   version: BillingApiVersion;
+  /** Invoice PDFs on a pool of their own: a slow reader of a file never holds a connection the graph needs. */
+  pdf?: Pick<ScalewayConnection, 'dispatcher' | 'gate'>;
   /** The clock deciding the current billing period (v2alpha1 serves only that one). */
   now?: () => Date;
 }
@@ -41,6 +43,7 @@ export interface ScalewayBillingOptions extends ScalewayConnection {
 export class ScalewayBillingClient {
   readonly version: BillingApiVersion;
   private readonly http: UpstreamHttp;
+  private readonly files: UpstreamHttp;
   private readonly now: () => Date;
   private readonly base: string;
 
@@ -49,6 +52,7 @@ export class ScalewayBillingClient {
     this.now = options.now ?? (() => new Date());
     this.base = `/billing/${options.version}`;
     this.http = scalewayHttp(options);
+    this.files = options.pdf ? scalewayHttp({ ...options, ...options.pdf }) : this.http;
   }
 
   /** `GET /invoices`. */
@@ -139,10 +143,10 @@ export class ScalewayBillingClient {
   async downloadInvoice(invoiceId: string): Promise<InvoiceFile> {
     const path = `${this.base}/invoices/${encodeURIComponent(invoiceId)}/download`;
     if (this.version === 'v2alpha1') {
-      const file = parsed(await this.http.getJson(path, { file_type: 'pdf' }), scwFile);
+      const file = parsed(await this.files.getJson(path, { file_type: 'pdf' }), scwFile);
       return { contentType: file.contentType, filename: file.name, body: [new Uint8Array(file.content)] };
     }
-    const res = await this.http.get(path, { file_type: 'pdf', dl: 1 });
+    const res = await this.files.get(path, { file_type: 'pdf', dl: 1 });
     const type = res.headers['content-type'];
     return {
       contentType: typeof type === 'string' ? type : 'application/pdf',

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { Budget } from '../../lib/budget.js';
 import type { JsonValue } from '../../lib/json.js';
-import { type Limiter, UpstreamHttp } from '../http.js';
+import { type Gate, UpstreamHttp } from '../http.js';
 import { parseWire } from '../wire-reader.js';
 import { scalewayError } from './unmarshal.js';
 
@@ -11,21 +11,24 @@ export interface ScalewayConnection {
   /** Empty: no key (a passthrough caller sent none); calls then fail as unauthenticated without being made. */
   secretKey: string;
   dispatcher: Dispatcher;
-  /** Shared by every Scaleway client: caps Scaleway calls in flight. */
-  limiter?: Limiter;
-  /** The request's budget of upstream calls. */
+  /** Shared by every Scaleway client: bounds the Scaleway calls waiting. */
+  gate?: Gate;
+  /** The request's budget of upstream calls, and its abort signal. */
   budget?: Budget;
+  /** Longest time one call may take (ms). */
+  callTimeoutMs?: number;
 }
 
 /** HTTP for any Scaleway API: `X-Auth-Token`, JSON, Scaleway's error bodies. */
-export function scalewayHttp({ apiUrl, secretKey, dispatcher, limiter, budget }: ScalewayConnection): UpstreamHttp {
+export function scalewayHttp({ apiUrl, secretKey, dispatcher, gate, budget, callTimeoutMs }: ScalewayConnection): UpstreamHttp {
   return new UpstreamHttp({
     upstream: 'scaleway',
     baseUrl: apiUrl,
     headers: { 'x-auth-token': secretKey, accept: 'application/json' },
     dispatcher,
-    limiter,
+    gate,
     budget,
+    callTimeoutMs,
     secrets: [secretKey],
     missingCredentials: secretKey ? undefined : 'No Scaleway secret key: send one as X-Auth-Token',
     parseError: scalewayError,

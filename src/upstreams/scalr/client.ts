@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { Budget } from '../../lib/budget.js';
 import type { Page } from '../../lib/page.js';
 import { UpstreamBadRequestError, UpstreamBadResponseError } from '../errors.js';
-import { type Limiter, UpstreamHttp, type Query } from '../http.js';
+import { type Gate, UpstreamHttp, type Query } from '../http.js';
 import { parseWire } from '../wire-reader.js';
 import type { ScalrAccount, UsageQuery, UsageStatistic } from './model.js';
 import { account, type JsonApiPage, scalrError, usagePage } from './unmarshal.js';
@@ -14,10 +14,12 @@ export interface ScalrOptions {
   dispatcher: Dispatcher;
   /** `Prefer: profile=<this>`; undefined sends no Prefer header. */
   preferProfile?: string;
-  /** Caps Scalr calls in flight. */
-  limiter?: Limiter;
-  /** The request's budget of upstream calls. */
+  /** Bounds the Scalr calls waiting. */
+  gate?: Gate;
+  /** The request's budget of upstream calls, and its abort signal. */
   budget?: Budget;
+  /** Longest time one call may take (ms). */
+  callTimeoutMs?: number;
 }
 
 /**
@@ -61,8 +63,9 @@ export class ScalrClient {
         ...(options.preferProfile ? { prefer: `profile=${options.preferProfile}` } : {}),
       },
       dispatcher: options.dispatcher,
-      limiter: options.limiter,
+      gate: options.gate,
       budget: options.budget,
+      callTimeoutMs: options.callTimeoutMs,
       secrets: [options.token],
       missingCredentials: options.token ? undefined : 'No Scalr token: send one as X-Scalr-Token',
       parseError: scalrError,
