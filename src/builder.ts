@@ -1,9 +1,19 @@
-import SchemaBuilder from '@pothos/core';
+import SchemaBuilder, { brandWithType } from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { Decimal } from 'decimal.js';
 import type { Context } from './context.js';
 import { badInput } from './errors.js';
+
+/**
+ * A node's object, branded with its type now: Pothos brands a loaded node only once its own lookup
+ * ends, and `node` and `nodes` asking for one id in one query share the object, so the second could
+ * meet it unbranded ("Abstract type Node must resolve…").
+ */
+export function branded<T extends object>(value: T, type: string): T {
+  brandWithType(value, type as Parameters<typeof brandWithType>[1]);
+  return value;
+}
 
 /** Most ids one `nodes` call takes. */
 export const MAX_NODES = 100;

@@ -102,7 +102,9 @@ function pageLoader<Q, T>(fetch: (query: Q, page: PageRequest) => Promise<T>, pa
  * a failed key fails alone (DataLoader hands its Error to that key's loader only).
  */
 export function eachKey<K, V>(load: (key: K) => Promise<V>): (keys: readonly K[]) => Promise<(V | Error)[]> {
-  return (keys) => Promise.all(keys.map((key) => load(key).catch(toError)));
+  // Called inside a promise: a load that throws at once (no Scalr configured) fails its key with its
+  // own typed error, never the whole batch with DataLoader's "errored synchronously".
+  return (keys) => Promise.all(keys.map((key) => Promise.resolve(key).then(load).catch(toError)));
 }
 
 /** Scalr is optional: without a token its fields say so, and nothing calls it. */

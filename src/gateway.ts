@@ -5,7 +5,6 @@ import { type Context, createContext, endBudget, type Services } from './context
 import { maskError } from './errors.js';
 import { examples } from './graphiql/examples.js';
 import { invoicePdfResponse } from './invoice-pdf.js';
-import { useJit } from './jit.js';
 import { Redactor } from './lib/redact.js';
 import { limitPlugins, type QueryLimits } from './limits.js';
 import { documentText, type Manifest, usePersistedDocuments } from './persisted.js';
@@ -27,8 +26,6 @@ export interface GatewayOptions extends Services {
   persisted?: { manifest: Manifest; only: boolean };
   /** The gateway's own credentials: cut from everything that leaves the process. */
   secrets?: readonly (string | undefined)[];
-  /** Interpreted runs of an operation before it is compiled (graphql-jit); default 1. */
-  jitAfter?: number;
   /** More yoga/envelop plugins, run after the gateway's own (embedding, observability). */
   plugins?: Plugin[];
 }
@@ -104,7 +101,6 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
       invoicePdfRoute(services, logger),
       // The answer has left: its deadline timer goes (a streamed PDF still ends with its client).
       { onResponse: ({ request }) => endBudget(request) },
-      useJit(options.jitAfter ?? 1),
       ...(options.plugins ?? []),
     ],
   });

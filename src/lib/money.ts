@@ -1,9 +1,13 @@
 import { Decimal } from 'decimal.js';
 
-// decimal.js rounds every arithmetic result to `precision` significant digits (20 by default):
-// a sum of amounts above 10¹¹ with nine decimals would silently lose its nanos. 200 digits
-// exceeds any sum of int64 units with nanos.
-Decimal.set({ precision: 200 });
+/**
+ * decimal.js rounds every arithmetic result to `precision` significant digits (20 by default): a
+ * sum of amounts above 10¹¹ with nine decimals would silently lose its nanos. 200 digits exceed
+ * any sum of int64 units with nanos. A clone, so that decimal.js' global settings stay as they
+ * are for anyone else in the process; its instances are Decimals, and results of their arithmetic
+ * keep its precision.
+ */
+export const Exact = Decimal.clone({ precision: 200 });
 
 /** An exact amount in one currency. Amounts in different currencies are never added. */
 export interface Money {
@@ -41,7 +45,7 @@ export function decimalFromUnitsNanos(units: bigint, nanos: bigint): Decimal {
   if ((units > 0n && nanos < 0n) || (units < 0n && nanos > 0n)) {
     throw new RangeError(`units ${units} and nanos ${nanos} have opposite signs`);
   }
-  return new Decimal(`${units * NANOS_PER_UNIT + nanos}e-9`);
+  return new Exact(`${units * NANOS_PER_UNIT + nanos}e-9`);
 }
 
 /** The inverse of {@link decimalFromUnitsNanos}; rounds half-even to the nano. */
@@ -61,7 +65,7 @@ const plainCanonical = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
 
 /** Exact decimal source text (plain or exponent notation) → {@link DecimalText}, as `formatDecimal` would print it. */
 export function decimalText(text: string): DecimalText {
-  return plainCanonical.test(text) && text !== '-0' ? text : formatDecimal(new Decimal(text));
+  return plainCanonical.test(text) && text !== '-0' ? text : formatDecimal(new Exact(text));
 }
 
 /** Plain notation, never exponent: decimal.js' `toString()` prints 1e-9 for a nano. */
@@ -72,6 +76,6 @@ export function formatDecimal(amount: Decimal): string {
 /** Exact sums, one per currency, in order of first appearance: amounts in different currencies are never added. */
 export function sumByCurrency(amounts: Iterable<Money>): Money[] {
   const sums = new Map<string, Decimal>();
-  for (const { amount, currency } of amounts) sums.set(currency, (sums.get(currency) ?? new Decimal(0)).plus(amount));
+  for (const { amount, currency } of amounts) sums.set(currency, (sums.get(currency) ?? new Exact(0)).plus(amount));
   return [...sums].map(([currency, amount]) => ({ currency, amount }));
 }

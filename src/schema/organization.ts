@@ -1,5 +1,5 @@
 import { mayReadOrganization } from '../access/caller.js';
-import { builder } from '../builder.js';
+import { branded, builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { badInput, notFound } from '../errors.js';
 
@@ -29,7 +29,7 @@ export const OrganizationRef = builder.node(builder.objectRef<OrganizationShape>
   description: 'A Scaleway organization: its invoices, consumption, discounts and FinOps charges.',
   id: { resolve: (o) => o.id },
   // An organization is known from configuration alone: no upstream call.
-  loadMany: (ids, ctx) => ids.map((id) => (canRead(ctx, id) ? { id: id.toLowerCase() } : null)),
+  loadMany: (ids, ctx) => ids.map((id) => (canRead(ctx, id) ? branded({ id: id.toLowerCase() }, 'Organization') : null)),
   fields: (t) => ({
     organizationId: t.field({ type: 'UUID', description: 'The Scaleway organization id.', resolve: (o) => o.id }),
   }),

@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { GraphQLCurrency, GraphQLDate, GraphQLDateTime, GraphQLUUID } from 'graphql-scalars';
 import { builder } from '../builder.js';
-import { formatDecimal } from '../lib/money.js';
+import { Exact, formatDecimal } from '../lib/money.js';
 import { UUID as uuidText } from '../lib/uuid.js';
 
 /**
@@ -36,7 +36,7 @@ function parseDecimal(value: unknown): Decimal {
   if (typeof value !== 'string' || !decimalText.test(value)) {
     throw new GraphQLError('Decimal takes a string in plain decimal notation, such as "-12.340000001"');
   }
-  return new Decimal(value);
+  return new Exact(value);
 }
 
 /** Exact decimal: decimal.js inside, plain-notation string on the wire; never a float. */

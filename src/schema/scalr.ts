@@ -1,5 +1,5 @@
 import { GraphQLSafeInt } from 'graphql-scalars';
-import { builder } from '../builder.js';
+import { branded, builder } from '../builder.js';
 import { mayReadScalrAccount } from '../access/caller.js';
 import { type Context, requireScalr } from '../context.js';
 import { badInput, notFound } from '../errors.js';
@@ -67,7 +67,7 @@ const ScalrUsageStatisticRef = builder.objectRef<UsageStatistic>('ScalrUsageStat
 const ScalrAccountRef = builder.node(builder.objectRef<ScalrAccountShape>('ScalrAccount'), {
   description: 'A Scalr account: its Terraform run usage.',
   id: { resolve: (a) => a.id },
-  loadMany: (ids, ctx) => Promise.all(ids.map((id) => scalrAccountFor(ctx, id).catch(() => null))),
+  loadMany: (ids, ctx) => Promise.all(ids.map((id) => scalrAccountFor(ctx, id).then((a) => branded(a, 'ScalrAccount'), () => null))),
   fields: (t) => ({
     accountId: t.exposeString('id', { description: 'The Scalr account id (`acc-…`).' }),
   }),

@@ -1,4 +1,5 @@
 import { Decimal } from 'decimal.js';
+import { Exact } from '../lib/money.js';
 import { hash, Random } from './random.js';
 
 /**
@@ -151,7 +152,7 @@ const endOfMonth = (y: number, m: number) => `${new Date(Date.UTC(y, m + 1, 0)).
 function amount(r: Random, maxUnits: number): Decimal {
   const units = r.int(0, maxUnits);
   const nanos = r.chance(0.25) ? r.int(0, 999_999_999) : r.int(0, 99) * 10_000_000;
-  return new Decimal(`${units}.${String(nanos).padStart(9, '0')}`);
+  return new Exact(`${units}.${String(nanos).padStart(9, '0')}`);
 }
 
 export function generate(seed = 42, now = new Date()): SimData {
@@ -217,7 +218,7 @@ function makeInvoices(r: Random, org: SimOrganization, count: number, now: Date)
     const draft = i < 2;
     const untaxed = amount(r, kind === 'periodic' ? 40_000 : 3_000).times(kind === 'credit_note' ? -1 : 1);
     const tax = untaxed.times('0.2').toDecimalPlaces(9, Decimal.ROUND_HALF_EVEN);
-    const discount = r.chance(0.3) ? amount(r, 50).negated() : new Decimal(0);
+    const discount = r.chance(0.3) ? amount(r, 50).negated() : new Exact(0);
     out.push({
       id: r.uuid(),
       organizationId: org.id,
@@ -265,7 +266,7 @@ function makeConsumptions(r: Random, org: SimOrganization, count: number): SimCo
 function makeDiscounts(r: Random, org: SimOrganization, count: number, now: Date): SimDiscount[] {
   return Array.from({ length: count }, (_, i) => {
     const value = TRICKY_VALUES[(i + r.int(0, 3)) % TRICKY_VALUES.length]!;
-    const used = new Decimal(value).times(r.int(0, 100)).div(100).toDecimalPlaces(12);
+    const used = new Exact(value).times(r.int(0, 100)).div(100).toDecimalPlaces(12);
     const created = new Date(now.getTime() - r.int(1, 1500) * 86_400_000 - r.int(0, 86_399) * 1000);
     const start = new Date(created.getTime() + r.int(0, 5) * 86_400_000);
     const mode = r.pick(['discount_mode_rate', 'discount_mode_value', 'discount_mode_splittable'] as const);
@@ -276,7 +277,7 @@ function makeDiscounts(r: Random, org: SimOrganization, count: number, now: Date
       mode,
       value,
       valueUsed: used.toFixed(),
-      valueRemaining: new Decimal(value).minus(used).toFixed(),
+      valueRemaining: new Exact(value).minus(used).toFixed(),
       creationDate: iso(created),
       startDate: iso(start),
       stopDate: r.chance(0.3) ? null : iso(new Date(start.getTime() + 365 * 86_400_000)),
@@ -314,7 +315,7 @@ function makeCharges(r: Random, org: SimOrganization, daily: number, monthly: nu
   const today = Date.UTC(y, m, now.getUTCDate());
   const out: SimCharge[] = [];
   const invoiceOf = new Map<number, string>();
-  const price = (base: number) => new Decimal(`${r.int(0, base)}.${String(r.int(0, 999_999_999)).padStart(9, '0')}`);
+  const price = (base: number) => new Exact(`${r.int(0, base)}.${String(r.int(0, 999_999_999)).padStart(9, '0')}`);
   for (let back = CHARGE_MONTHS; back >= 0; back--) {
     const monthStart = Date.UTC(y, m - back, 1);
     const monthEnd = Date.UTC(y, m - back + 1, 1);

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Decimal } from 'decimal.js';
+import { Exact } from '../lib/money.js';
 import { microsTimestamp as fromMicros, timestampMicros as micros } from '../lib/time.js';
 import type { SimCharge, SimData } from './data.js';
 import { instant, invalid, type KeyScope, money, oneOf, only, organization } from './scaleway-wire.js';
@@ -38,7 +39,7 @@ export function chargesInWindow(charges: SimCharge[], after: bigint, before: big
       out.push(c);
       continue;
     }
-    const share = new Decimal(String(to - from + 1n)).div(String(end - start + 1n));
+    const share = new Exact(String(to - from + 1n)).div(String(end - start + 1n));
     out.push({ ...c, startDate: fromMicros(from), endDate: fromMicros(to), price: c.price.times(share).toDecimalPlaces(9, Decimal.ROUND_HALF_EVEN) });
   }
   return out;

@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { JsonNumber, type JsonValue } from '../lib/json.js';
 import { type DecimalText, decimalFromUnitsNanos, decimalText, formatUnitsNanos, type Money } from '../lib/money.js';
+import { UUID } from '../lib/uuid.js';
 import { UpstreamBadResponseError, type UpstreamName } from './errors.js';
 
 /**
@@ -41,6 +42,20 @@ export function optionalString(value: JsonValue | undefined, path: string, key?:
   return value === null || value === undefined ? undefined : string(value, path, key);
 }
 
+/**
+ * A UUID, as every Scaleway id is: an id the graph serves as a `UUID` is checked here, so that bad
+ * upstream data is the upstream's error (UPSTREAM_BAD_RESPONSE), not the caller's.
+ */
+export function uuid(value: JsonValue | undefined, path: string, key?: string): string {
+  if (typeof value !== 'string' || !UUID.test(value)) throw new WireShapeError(path, 'a UUID', key);
+  return value;
+}
+
+/** A UUID, or undefined when the key is absent, null or empty. */
+export function optionalUuid(value: JsonValue | undefined, path: string, key?: string): string | undefined {
+  return value === null || value === undefined || value === '' ? undefined : uuid(value, path, key);
+}
+
 export function boolean(value: JsonValue | undefined, path: string, key?: string): boolean {
   if (typeof value !== 'boolean') throw new WireShapeError(path, 'a boolean', key);
   return value;
@@ -78,8 +93,15 @@ const decimalNumber = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 export function decimal(value: JsonValue | undefined, path: string, key?: string): DecimalText {
   const text = value instanceof JsonNumber ? value.text : typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || !decimalNumber.test(text)) throw new WireShapeError(path, 'a decimal number', key);
+  // Plain notation of 1e9000000000 is nine billion characters: no float the upstream sends (a
+  // double: 1e-324 to 1e308) comes near the bound.
+  const exponent = /[eE]([+-]?\d+)$/.exec(text);
+  if (exponent && Math.abs(Number(exponent[1])) > MAX_EXPONENT) throw new WireShapeError(path, `a decimal number with an exponent within ±${MAX_EXPONENT}`, key);
   return decimalText(text);
 }
+
+/** Largest decimal exponent accepted from an upstream. */
+const MAX_EXPONENT = 400;
 
 export function optionalDecimal(value: JsonValue | undefined, path: string, key?: string): DecimalText | undefined {
   return value === null || value === undefined ? undefined : decimal(value, path, key);

@@ -51,12 +51,12 @@ export interface StackOptions {
   /** Latency the simulator adds to every call, ms. */
   latencyMs?: number;
   graphiql?: boolean;
-  /** Interpreted runs of an operation before graphql-jit compiles it; 0 by default, so tests exercise the compiled path. */
-  jitAfter?: number;
   /** Remember list totals across requests (off by default: call counts stay those of a cold gateway). */
   hints?: boolean;
   /** More simulator options: keys and tokens scoped to some organizations or accounts. */
   simulator?: Pick<SimulatorOptions, 'scopedKeys' | 'scopedScalrTokens' | 'tiesByFilter'>;
+  /** No Scalr token configured (its fields answer UPSTREAM_NOT_CONFIGURED). */
+  noScalr?: boolean;
   /** Signing keys (default: the suite's). */
   keys?: Keyring;
   pdfLinkTtlSeconds?: number;
@@ -89,20 +89,21 @@ export async function startStack(options: StackOptions = {}) {
     callTimeoutMs: options.callTimeoutMs,
     scaleway: { apiUrl: url, secretKey: SECRET, version: options.version ?? 'v2beta1', dispatcher: agents[0], maxOutstanding: connections + queue, now: () => now },
     pdf: { dispatcher: agents[2], maxOutstanding: (options.pdfConcurrency ?? 4) + queue },
-    scalr: {
-      baseUrl: `${url}/api/iacp/v3`,
-      token: SCALR_TOKEN,
-      preferProfile: 'preferProfile' in options ? options.preferProfile : 'preview',
-      dispatcher: agents[1],
-      maxOutstanding: connections + queue,
-    },
+    scalr: options.noScalr
+      ? undefined
+      : {
+          baseUrl: `${url}/api/iacp/v3`,
+          token: SCALR_TOKEN,
+          preferProfile: 'preferProfile' in options ? options.preferProfile : 'preview',
+          dispatcher: agents[1],
+          maxOutstanding: connections + queue,
+        },
   });
   const yoga = createGateway({
     clientsFor,
     logging: transcriptLogger,
     graphiql: options.graphiql,
     plugins: [recordResponses],
-    jitAfter: options.jitAfter ?? 0,
     // Production's defaults, so that every test runs under them.
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     requestTimeoutMs: options.requestTimeoutMs,
@@ -117,7 +118,7 @@ export async function startStack(options: StackOptions = {}) {
       finopsPageSize: options.finopsPageSize ?? 100,
       finopsMaxIdsPerCall: options.finopsMaxIdsPerCall ?? 50,
       defaultScalrAccountId: accounts[0],
-      scalrAccountIds: options.scalrAccounts === null ? null : new Set(options.scalrAccounts ?? accounts),
+      scalrAccountIds: options.scalrAccounts === null || options.noScalr ? null : new Set(options.scalrAccounts ?? accounts),
       scalrPageSize: options.scalrPageSize ?? 20,
       totalHints: options.hints ? new TotalHints() : undefined,
       keys: options.keys ?? TEST_KEYS,

@@ -109,7 +109,7 @@ describe('ScalewayBillingClient', () => {
   it('maps malformed JSON and a schema-violating row to UPSTREAM_BAD_RESPONSE', async () => {
     sim.inject({ malformed: true, times: 1 });
     expect((await failure(client.listInvoices({ organizationId: org, orderBy: 'start_date_desc' }, { page: 1, pageSize: 10 }))).code).toBe('UPSTREAM_BAD_RESPONSE');
-    sim.inject({ status: 200, body: '{"total_count": 1, "invoices": [{"id": "x", "total_taxed": {"currency_code": "EUR", "units": 1, "nanos": -5}}]}', times: 1 });
+    sim.inject({ status: 200, body: '{"total_count": 1, "invoices": [{"id": "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d", "total_taxed": {"currency_code": "EUR", "units": 1, "nanos": -5}}]}', times: 1 });
     const error = await failure(client.listInvoices({ organizationId: org, orderBy: 'start_date_desc' }, { page: 1, pageSize: 10 }));
     expect(error.code).toBe('UPSTREAM_BAD_RESPONSE');
     expect(error.message).toContain('$.invoices[0].total_taxed');

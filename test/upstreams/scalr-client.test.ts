@@ -17,7 +17,6 @@ beforeAll(async () => {
   sim = new Simulator({ scalewaySecretKey: SECRET, scalrToken: SCALR_TOKEN });
   const url = await sim.listen();
   agent = new Agent();
-  client = new ScalrClient({ baseUrl: `${url}/api/iacp/v3`, token: SCALR_TOKEN, dispatcher: agent, preferProfile: 'preview' });
   account = sim.data.scalrAccounts[0]!.id;
   const to = new Date(Date.UTC(sim.data.now.getUTCFullYear(), sim.data.now.getUTCMonth(), 1));
   query = { accountId: account, from: new Date(to.getTime() - 30 * 86_400_000).toISOString().replace('.000Z', 'Z'), to: to.toISOString().replace('.000Z', 'Z'), total: false };
@@ -27,6 +26,8 @@ afterAll(async () => {
   await sim.close();
 });
 beforeEach(() => {
+  // A client per request in the gateway (it remembers lists read whole): a fresh one per test here.
+  client = new ScalrClient({ baseUrl: `${sim.url}/api/iacp/v3`, token: SCALR_TOKEN, dispatcher: agent, preferProfile: 'preview' });
   sim.clearFaults();
   sim.resetLog();
 });

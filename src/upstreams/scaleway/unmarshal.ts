@@ -10,10 +10,11 @@ import {
   optionalMoney,
   optionalString,
   optionalTimestamp,
+  optionalUuid,
   string,
   timestamp,
   money,
-  type WireObject,
+  uuid,
 } from '../wire-reader.js';
 import {
   errorClassForStatus,
@@ -59,8 +60,8 @@ function invoice(value: JsonValue | undefined, path: string, alpha: boolean): In
   const o = object(value, path);
   const number = o.number === null || o.number === undefined ? 0 : integer(o.number, path, 'number');
   return {
-    id: string(o.id, path, 'id'),
-    organizationId: alpha ? undefined : optionalString(o.organization_id, path, 'organization_id'),
+    id: uuid(o.id, path, 'id'),
+    organizationId: alpha ? undefined : optionalUuid(o.organization_id, path, 'organization_id'),
     organizationName: alpha ? undefined : optionalString(o.organization_name, path, 'organization_name'),
     type: alpha ? invoiceType(o.invoice_type, path, 'invoice_type') : invoiceType(o.type, path, 'type'),
     state: alpha ? undefined : optionalString(o.state, path, 'state'),
@@ -99,7 +100,7 @@ export function consumptionV2beta1(value: JsonValue | undefined, path: string): 
     productName: optionalString(o.product_name, path, 'product_name'),
     resourceName: optionalString(o.resource_name, path, 'resource_name'),
     sku: optionalString(o.sku, path, 'sku'),
-    projectId: optionalString(o.project_id, path, 'project_id'),
+    projectId: optionalUuid(o.project_id, path, 'project_id'),
     projectName: optionalString(o.project_name, path, 'project_name'),
     categoryName: optionalString(o.category_name, path, 'category_name'),
     unit: optionalString(o.unit, path, 'unit'),
@@ -126,7 +127,7 @@ export function consumptionsV2alpha1(value: JsonValue): { rows: Consumption[]; u
     return {
       value: money(r.value, `${path}.value`),
       productName: optionalString(r.description, `${path}.description`),
-      projectId: optionalString(r.project_id, `${path}.project_id`),
+      projectId: optionalUuid(r.project_id, `${path}.project_id`),
       categoryName: optionalString(r.category, `${path}.category`),
       sku: optionalString(r.operation_path, `${path}.operation_path`),
     };
@@ -158,8 +159,8 @@ export function discount(value: JsonValue | undefined, path: string): Discount {
   const o = object(value, path);
   const coupon = o.coupon === null || o.coupon === undefined ? undefined : object(o.coupon, path, 'coupon');
   return {
-    id: string(o.id, path, 'id'),
-    organizationId: optionalString(o.organization_id, path, 'organization_id'),
+    id: uuid(o.id, path, 'id'),
+    organizationId: optionalUuid(o.organization_id, path, 'organization_id'),
     description: optionalString(o.description, path, 'description') ?? '',
     mode: discountModes[optionalString(o.mode, path, 'mode') ?? ''] ?? 'unknown',
     value: decimal(o.value ?? 0, path, 'value'),
@@ -185,9 +186,9 @@ export function discount(value: JsonValue | undefined, path: string): Discount {
 export function charge(value: JsonValue | undefined, path: string): Charge {
   const o = object(value, path);
   return {
-    organizationId: optionalString(o.organization_id, path, 'organization_id'),
+    organizationId: optionalUuid(o.organization_id, path, 'organization_id'),
     organizationName: optionalString(o.organization_name, path, 'organization_name'),
-    projectId: optionalString(o.project_id, path, 'project_id'),
+    projectId: optionalUuid(o.project_id, path, 'project_id'),
     projectName: optionalString(o.project_name, path, 'project_name'),
     sku: optionalString(o.sku, path, 'sku'),
     invoiceId: optionalString(o.invoice_id, path, 'invoice_id') || undefined,

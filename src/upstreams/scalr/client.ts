@@ -48,6 +48,12 @@ function ofAccount(page: JsonApiPage<UsageStatistic>, accountId: string, unfilte
   return page;
 }
 
+/** Page `page` of a list read whole. */
+function slice<T>(rows: T[], page: number, pageSize: number): Page<T> {
+  const start = (page - 1) * pageSize;
+  return { rows: rows.slice(start, start + pageSize), totalCount: rows.length };
+}
+
 /** Scalr `/api/iacp/v3` client: JSON:API in, domain objects out. */
 export class ScalrClient {
   private readonly http: UpstreamHttp;
@@ -78,6 +84,9 @@ export class ScalrClient {
    * pagination is taken whole (following `links.next`) and paged here.
    */
   async listUsageStatistics(query: UsageQuery, page: number, pageSize: number): Promise<Page<UsageStatistic>> {
+    const key = JSON.stringify([query.accountId, query.from, query.to, query.breakdownBy ?? null, query.total]);
+    const known = this.unpaged.get(key);
+    if (known) return slice(await known, page, pageSize);
     const params: Query = {
       'filter[date]': `between:${query.from},${query.to}`,
       'filter[account]': query.accountId,
@@ -101,7 +110,18 @@ export class ScalrClient {
       first = await read('/usage-statistics', params);
     }
     if (first.pagination) return { rows: first.rows, totalCount: first.pagination.totalCount };
-    // No pagination metadata: read the rest through links.next, then page locally.
+    // No pagination metadata: the whole list through links.next, read once per query (a client
+    // serves one request), then paged locally.
+    const whole = this.unpaged.get(key) ?? this.walk(first, read);
+    this.unpaged.set(key, whole);
+    return slice(await whole, page, pageSize);
+  }
+
+  /** Lists without paging metadata, walked whole once per query. */
+  private readonly unpaged = new Map<string, Promise<UsageStatistic[]>>();
+
+  /** Every row of a list from its first document on, following `links.next`. */
+  private async walk(first: JsonApiPage<UsageStatistic>, read: (path: string) => Promise<JsonApiPage<UsageStatistic>>): Promise<UsageStatistic[]> {
     const rows = [...first.rows];
     const seen = new Set<string>();
     for (let next = first.next; next; ) {
@@ -109,13 +129,11 @@ export class ScalrClient {
       seen.add(next);
       // Only the path and query of the link are used, against our own base: the token never goes to another host.
       const url = new URL(next);
-      const path = url.pathname.slice(url.pathname.lastIndexOf('/usage-statistics')) + url.search;
-      const page = await read(path);
+      const page = await read(url.pathname.slice(url.pathname.lastIndexOf('/usage-statistics')) + url.search);
       rows.push(...page.rows);
       next = page.next;
     }
-    const start = (page - 1) * pageSize;
-    return { rows: rows.slice(start, start + pageSize), totalCount: rows.length };
+    return rows;
   }
 
   /** `GET /accounts/{id}`: 404 when unknown or not visible with this token. */
