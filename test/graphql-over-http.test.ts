@@ -33,3 +33,18 @@ describe('GraphQL over HTTP', () => {
     expect(result.status, result.status === 'ok' ? '' : result.reason).toBe('ok');
   });
 });
+
+describe('the same operation, run again', () => {
+  it('answers a variable that fails coercion the same way every time: HTTP 400, located, coded', async () => {
+    const body = JSON.stringify({ query: 'query($n: Int) { organization { invoices(first: $n) { totalCount } } }', variables: { n: 'ten' } });
+    const answers = [];
+    for (let run = 0; run < 3; run++) {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body });
+      answers.push({ status: res.status, body: await res.json() });
+    }
+    expect(answers[0]!.status).toBe(400);
+    expect((answers[0]!.body as any).errors[0]).toMatchObject({ locations: [{ line: 1, column: 7 }], extensions: { code: 'BAD_USER_INPUT' } });
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+  });
+});
