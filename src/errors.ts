@@ -41,7 +41,8 @@ export function maskError(error: unknown, message: string): Error {
   const original = located?.originalError ?? error;
   const where = located ? { nodes: located.nodes, source: located.source, positions: located.positions, path: located.path } : {};
   if (original instanceof UpstreamError) {
-    return createGraphQLError(original.message, { ...where, extensions: upstreamExtensions(original) });
+    // The original stays on the error object (never serialized): the gateway's log reads its detail.
+    return createGraphQLError(original.message, { ...where, originalError: original, extensions: upstreamExtensions(original) });
   }
   if (original instanceof DeadlineError) {
     return createGraphQLError(original.message, { ...where, extensions: { code: 'REQUEST_TIMEOUT', limitMs: original.ms } });

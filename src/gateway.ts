@@ -5,11 +5,11 @@ import { type Context, createContext, endBudget, type Services } from './context
 import { maskError } from './errors.js';
 import { examples } from './graphiql/examples.js';
 import { invoicePdfResponse } from './invoice-pdf.js';
-import { Redactor } from './lib/redact.js';
 import { limitPlugins, type QueryLimits } from './limits.js';
 import { documentText, type Manifest, usePersistedDocuments } from './persisted.js';
-import { redactingLogger, useRedaction } from './redaction.js';
+import { redactingLogger, Secrets, useRedaction } from './redaction.js';
 import { getSchema } from './schema/index.js';
+import { UpstreamError } from './upstreams/errors.js';
 
 export interface GatewayOptions extends Services {
   /** Serve GraphiQL on GET /graphql from a browser. */
@@ -60,6 +60,26 @@ function invoicePdfRoute(services: Services, logger: YogaLogger): Plugin {
   };
 }
 
+/**
+ * Logs what an upstream said when it failed (its own words, redacted like any log line), with its
+ * request id: callers get the gateway's words only.
+ */
+function useUpstreamLog(logger: YogaLogger): Plugin {
+  const log = (errors: readonly { originalError?: unknown }[] | undefined) => {
+    for (const error of errors ?? []) {
+      const original = error.originalError;
+      if (!(original instanceof UpstreamError)) continue;
+      const where = [original.status === undefined ? undefined : `HTTP ${original.status}`, original.requestId && `request ${original.requestId}`].filter(Boolean).join(', ');
+      logger.warn(`${original.code} from ${original.upstream}${where ? ` (${where})` : ''}: ${original.detail ?? original.message}`);
+    }
+  };
+  return {
+    onExecutionResult({ result }) {
+      if (result && !(Symbol.asyncIterator in result)) log((result as { errors?: readonly { originalError?: unknown }[] }).errors);
+    },
+  };
+}
+
 /** Headers a browser client sends: content type, the gateway token, passthrough credentials. */
 const CORS_HEADERS = ['content-type', 'authorization', 'x-auth-token', 'x-scalr-token', 'x-request-id'];
 
@@ -67,7 +87,7 @@ const CORS_HEADERS = ['content-type', 'authorization', 'x-auth-token', 'x-scalr-
 export function createGateway(options: GatewayOptions): YogaServerInstance<Record<string, never>, Context> {
   const services: Services = { settings: options.settings, clientsFor: options.clientsFor, limits: { ...options.limits, requestTimeoutMs: options.requestTimeoutMs } };
   const graphiql = options.graphiql !== false;
-  const own = new Redactor(options.secrets ?? []);
+  const own = new Secrets(options.secrets ?? []);
   const level = options.logging ?? 'info';
   const base = typeof level === 'object' ? level : createLogger(level === true ? 'info' : level === false ? 'silent' : level);
   const persisted = options.persisted ?? { manifest: new Map(), only: false };
@@ -99,8 +119,15 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
       ...limitPlugins(options.limits, documentText(persisted.manifest)),
       usePersistedDocuments({ ...persisted, graphiql }),
       invoicePdfRoute(services, logger),
-      // The answer has left: its deadline timer goes (a streamed PDF still ends with its client).
-      { onResponse: ({ request }) => endBudget(request) },
+      useUpstreamLog(logger),
+      {
+        onResponse({ request, response }) {
+          // The answer has left: its deadline timer goes (a streamed PDF still ends with its client).
+          endBudget(request);
+          // Answers differ by Origin once origins are listed: caches must keep them apart.
+          if (options.corsOrigins?.length) response.headers.append('vary', 'Origin');
+        },
+      },
       ...(options.plugins ?? []),
     ],
   });

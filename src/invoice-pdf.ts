@@ -16,6 +16,21 @@ function problem(fetchAPI: FetchAPI, status: number, code: string, message: stri
   });
 }
 
+/**
+ * `Content-Disposition` for a file name from the upstream: an ASCII fallback (anything else becomes
+ * `_`: a header holds Latin-1 only, and one character outside it failed the whole answer) and the
+ * exact name encoded (RFC 6266 `filename*`).
+ */
+function disposition(name: string): string {
+  const ascii = name.replace(/[^\w.() -]/g, '_').slice(0, 200) || 'invoice.pdf';
+  try {
+    return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name.slice(0, 200))}`;
+  } catch {
+    // Not even UTF-16 (a lone surrogate): the ASCII name alone.
+    return `attachment; filename="${ascii}"`;
+  }
+}
+
 /** The request's own abort (deadline, client gone): passed on as it is. */
 const isRequestAbort = (error: unknown) => error instanceof DeadlineError || error instanceof ClientGoneError;
 
@@ -29,7 +44,6 @@ async function nextChunk(iterator: AsyncIterator<Uint8Array> | Iterator<Uint8Arr
 }
 
 const statusFor: Record<string, number> = {
-  UPSTREAM_NOT_FOUND: 404,
   UPSTREAM_BAD_REQUEST: 400,
   UPSTREAM_TIMEOUT: 504,
   UPSTREAM_RATE_LIMITED: 503,
@@ -59,15 +73,19 @@ export async function invoicePdfResponse(
   }
   if (!UUID.test(invoiceId)) return problem(fetchAPI, 400, 'BAD_USER_INPUT', 'The invoice id must be a UUID');
   const ctx = createContext(services, request);
+  // Ids are lower case upstream: a link or a path in capitals reads the same invoice.
+  const id = invoiceId.toLowerCase();
+  let download: { destroy?: () => void } | undefined;
   try {
     // The same rules as the graph; "not yours" answers as "not found", disclosing nothing. A signed
     // link names its invoice's organization (the signature proves it): only that it is still served.
     const link = ctx.caller.pdfInvoiceId !== undefined;
     const allowed = link
-      ? ctx.caller.pdfInvoiceId === invoiceId.toLowerCase() && [...ctx.caller.organizations!].every((id) => mayReadOrganization(ctx.caller, ctx.settings, id))
-      : (await invoiceAccess(ctx, invoiceId)) === 'ok';
+      ? ctx.caller.pdfInvoiceId === id && [...ctx.caller.organizations!].every((id) => mayReadOrganization(ctx.caller, ctx.settings, id))
+      : (await invoiceAccess(ctx, id)) === 'ok';
     if (!allowed) return problem(fetchAPI, 404, 'NOT_FOUND', `Invoice ${invoiceId} not found`);
-    const file = await ctx.billing.downloadInvoice(invoiceId);
+    const file = await ctx.billing.downloadInvoice(id);
+    download = file.body as { destroy?: () => void };
     const iterator = (Symbol.asyncIterator in file.body ? file.body[Symbol.asyncIterator]() : file.body[Symbol.iterator]()) as
       | AsyncIterator<Uint8Array>
       | Iterator<Uint8Array>;
@@ -94,21 +112,23 @@ export async function invoicePdfResponse(
         await iterator.return?.();
       },
     });
-    const filename = (file.filename ?? `invoice-${invoiceId}.pdf`).replace(/["\\\r\n]/g, '_');
     return new fetchAPI.Response(body, {
       status: 200,
       headers: {
         'content-type': file.contentType,
-        'content-disposition': `attachment; filename="${filename}"`,
+        'content-disposition': disposition(file.filename ?? `invoice-${invoiceId}.pdf`),
         'cache-control': 'private, no-store',
       },
     });
   } catch (error) {
+    // Whatever failed, the download (if any) is let go: its connection is the PDF pool's.
+    download?.destroy?.();
     if (error instanceof UpstreamError) {
+      // An invoice the upstream does not know is as one the caller may not read: NOT_FOUND.
+      if (error.code === 'UPSTREAM_NOT_FOUND') return problem(fetchAPI, 404, 'NOT_FOUND', `Invoice ${invoiceId} not found`);
       const status = statusFor[error.code] ?? 502;
-      const message = error.code === 'UPSTREAM_NOT_FOUND' ? `Invoice ${invoiceId} not found` : error.message;
       const retry: Record<string, string> = error.retryAfter === undefined ? {} : { 'retry-after': String(error.retryAfter) };
-      return problem(fetchAPI, status, error.code, message, { upstream: upstreamExtensions(error).upstream }, retry);
+      return problem(fetchAPI, status, error.code, error.message, { upstream: upstreamExtensions(error).upstream }, retry);
     }
     if (error instanceof DeadlineError) return problem(fetchAPI, 504, 'REQUEST_TIMEOUT', error.message);
     if (error instanceof BudgetExceededError) return problem(fetchAPI, 503, 'QUERY_TOO_COSTLY', error.message);

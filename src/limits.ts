@@ -91,10 +91,17 @@ function useCostLimit(max: number, maxTokens: number, documentText: DocumentText
     return operation ? operationCost(getSchema(), document, operation, params.variables) : 0;
   };
   return {
-    onRequestParse({ request }) {
+    onRequestParse({ request, url }) {
       return {
-        onRequestParseDone({ requestParserResult }) {
-          const all = Array.isArray(requestParserResult) ? requestParserResult : [requestParserResult];
+        onRequestParseDone({ requestParserResult, setRequestParserResult }) {
+          // A batch entry that is no object at all (null, a number) becomes an empty request:
+          // refused as one, with a code, instead of failing every plugin that reads it.
+          const entries = Array.isArray(requestParserResult) ? requestParserResult : [requestParserResult];
+          const all = entries.map((params) => (params && typeof params === 'object' && !Array.isArray(params) ? params : ({} as GraphQLParams)));
+          // GraphQL over HTTP's persisted documents by GET: `?documentId=…`, which yoga's GET parser leaves out.
+          const documentId = request.method === 'GET' ? url.searchParams.get('documentId') : null;
+          if (documentId && all.length === 1) (all[0] as GraphQLParams & { documentId?: string }).documentId = documentId;
+          setRequestParserResult(Array.isArray(requestParserResult) ? all : all[0]!);
           const total = all.reduce((sum, params) => sum + cost(params), 0);
           if (total > max) {
             const scope = all.length > 1 ? `These ${all.length} operations ask` : 'This operation asks';

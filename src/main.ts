@@ -6,7 +6,7 @@ import { Simulator } from './simulator/server.js';
 import { clientFactory } from './clients.js';
 import { TotalHints } from './pagination/totals.js';
 import { Keyring } from './lib/keys.js';
-import { Redactor } from './lib/redact.js';
+import { Secrets } from './redaction.js';
 import { loadManifests, type Manifest, PROJECT_MANIFESTS } from './persisted.js';
 import { createAgent } from './upstreams/http.js';
 
@@ -68,8 +68,8 @@ async function main(): Promise<void> {
   }
 
   const ownSecrets = [scaleway.secretKey, scalr?.token, ...(config.signingKeys ?? [])];
-  const redactor = new Redactor(ownSecrets);
-  guard((text) => redactor.redact(text));
+  const logRedactor = new Secrets(ownSecrets).redactor('log');
+  guard((text) => logRedactor.redact(text));
 
   let keys: Keyring;
   if (config.signingKeys) keys = new Keyring(config.signingKeys);

@@ -38,15 +38,20 @@ export function loadManifests(paths: readonly (string | URL)[], read: (path: str
  * The id a request names: `documentId` (GraphQL over HTTP's persisted documents, optionally
  * `sha256:`-prefixed) or Apollo's `extensions.persistedQuery.sha256Hash`.
  */
-export function persistedId(params: GraphQLParams & { documentId?: unknown }): string | null {
+export function persistedId(params: (GraphQLParams & { documentId?: unknown }) | null | undefined): string | null {
+  if (!params || typeof params !== 'object') return null;
   if (typeof params.documentId === 'string') return params.documentId.replace(/^sha256:/, '');
   const persisted = (params.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined)?.persistedQuery;
   return persisted?.version === 1 && typeof persisted.sha256Hash === 'string' ? persisted.sha256Hash : null;
 }
 
-/** The text a request runs: its own, or the persisted document it names. */
+/**
+ * The text a request runs: its own, or the persisted document it names. Decided exactly as the
+ * persisted-operations plugin decides (a query that is empty is none), so that what is costed is
+ * what runs.
+ */
 export function documentText(manifest: Manifest): (params: GraphQLParams) => string | undefined {
-  return (params) => params.query ?? manifest.get(persistedId(params) ?? '') ?? undefined;
+  return (params) => (params.query ? params.query : manifest.get(persistedId(params) ?? ''));
 }
 
 export interface PersistedOptions {

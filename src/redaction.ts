@@ -4,14 +4,30 @@ import type { Plugin, YogaLogger } from 'graphql-yoga';
 import { Redactor } from './lib/redact.js';
 
 /**
- * Every string that leaves the process (error messages, every extension, log lines, PDF route
- * errors) is redacted of the gateway's own credentials and of the credentials the request brought
- * (a passthrough key, a gateway token), in any case, whole or in part.
+ * Every string that leaves the process is redacted of the gateway's own credentials and of the
+ * credentials the request brought (a passthrough key, a gateway token), in any letter case: answers
+ * of whole secrets (see Redactor: a partial match a caller can see is an oracle), log lines of
+ * whole ones and of any 12 characters of one.
  */
+
+type Kind = 'answer' | 'log';
+
+/** The gateway's own secrets, redacted one way for answers and another for logs. */
+export class Secrets {
+  private readonly redactors: Record<Kind, Redactor>;
+
+  constructor(readonly values: readonly (string | undefined)[]) {
+    this.redactors = { answer: new Redactor(values), log: new Redactor(values, { partial: true }) };
+  }
+
+  redactor(kind: Kind): Redactor {
+    return this.redactors[kind];
+  }
+}
 
 interface RequestSecrets {
   secrets: string[];
-  redactor?: Redactor;
+  redactors?: Record<Kind, Redactor>;
 }
 
 const current = new AsyncLocalStorage<RequestSecrets>();
@@ -22,38 +38,54 @@ export function addRequestSecret(request: Request, secret: string | undefined): 
   const entry = byRequest.get(request);
   if (!entry || !secret) return;
   entry.secrets.push(secret);
-  entry.redactor = undefined;
+  entry.redactors = undefined;
 }
 
-function requestRedactor(entry: RequestSecrets | undefined): Redactor | undefined {
+function requestRedactor(entry: RequestSecrets | undefined, kind: Kind): Redactor | undefined {
   if (!entry || entry.secrets.length === 0) return undefined;
-  return (entry.redactor ??= new Redactor(entry.secrets));
+  entry.redactors ??= { answer: new Redactor(entry.secrets), log: new Redactor(entry.secrets, { partial: true }) };
+  return entry.redactors[kind];
 }
 
-/** The redactors for a request: the gateway's own, then the request's. */
-export function redactorsFor(own: Redactor, request?: Request): Redactor[] {
-  const mine = requestRedactor(request ? byRequest.get(request) : current.getStore());
-  return mine ? [own, mine] : [own];
+/** Redacts text with the gateway's own secrets, then the request's (the one in scope when none is given). */
+export function redact(own: Secrets, kind: Kind, text: string, request?: Request): string {
+  const mine = requestRedactor(request ? byRequest.get(request) : current.getStore(), kind);
+  const once = own.redactor(kind).redact(text);
+  return mine ? mine.redact(once) : once;
 }
 
-const redactText = (text: string, redactors: Redactor[]) => redactors.reduce((t, r) => r.redact(t), text);
-
-function redactError(error: GraphQLError, redactors: Redactor[]): GraphQLError {
-  const message = redactText(error.message, redactors);
-  const extensions = redactors.reduce((e, r) => r.redactValue(e), error.extensions as Record<string, unknown>);
-  if (message === error.message && extensions === error.extensions) return error;
+function redactError(error: GraphQLError, own: Secrets, request: Request): GraphQLError {
+  const message = redact(own, 'answer', error.message, request);
+  const mine = requestRedactor(byRequest.get(request), 'answer');
+  const ownExtensions = own.redactor('answer').redactValue((error.extensions ?? {}) as Record<string, unknown>);
+  const extensions = mine ? mine.redactValue(ownExtensions) : ownExtensions;
   return new GraphQLError(message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions });
 }
 
-type Result = { errors?: readonly GraphQLError[] } & Record<string, unknown>;
+type Result = { errors?: readonly GraphQLError[]; stringify?: (result: Result) => string } & Record<string, unknown>;
 
-function redactResult(result: Result, redactors: Redactor[]): Result {
+/**
+ * Writes a result without `extensions.originalError` (yoga attaches the JSON parser's error to a
+ * malformed body, quoting it; it reads it for the HTTP status, so it is dropped only here).
+ */
+function withoutOriginals(result: Result): string {
+  if (!result.errors?.length) return JSON.stringify(result);
+  const errors = result.errors.map((e) => {
+    const json = (typeof e.toJSON === 'function' ? e.toJSON() : e) as { extensions?: Record<string, unknown> };
+    if (!json.extensions || !('originalError' in json.extensions)) return json;
+    const { originalError: _dropped, ...extensions } = json.extensions;
+    return { ...json, extensions: Object.keys(extensions).length ? extensions : undefined };
+  });
+  return JSON.stringify({ ...result, errors });
+}
+
+function redactResult(result: Result, own: Secrets, request: Request): Result {
   if (!result.errors?.length) return result;
-  return { ...result, errors: result.errors.map((e) => redactError(e, redactors)) };
+  return { ...result, errors: result.errors.map((e) => redactError(e, own, request)), stringify: withoutOriginals };
 }
 
 /** The plugin: per-request secrets in scope for the whole request, and redacted errors in every result. */
-export function useRedaction(own: Redactor): Plugin {
+export function useRedaction(own: Secrets): Plugin {
   return {
     instrumentation: {
       request({ request }, wrapped) {
@@ -63,25 +95,21 @@ export function useRedaction(own: Redactor): Plugin {
       },
     },
     onResultProcess({ request, result, setResult }) {
-      const redactors = redactorsFor(own, request);
-      if (redactors.every((r) => r.empty)) return;
-      if (Array.isArray(result)) setResult(result.map((r) => redactResult(r as Result, redactors)) as typeof result);
-      else if (!(Symbol.asyncIterator in (result as object))) setResult(redactResult(result as Result, redactors) as typeof result);
+      if (Array.isArray(result)) setResult(result.map((r) => redactResult(r as Result, own, request)) as typeof result);
+      else if (!(Symbol.asyncIterator in (result as object))) setResult(redactResult(result as Result, own, request) as typeof result);
     },
   };
 }
 
-/** A logger whose every line is redacted (errors as `name: message` and their stack). */
-export function redactingLogger(base: YogaLogger, own: Redactor): YogaLogger {
+/** A logger whose every line is redacted (errors as their stack, which starts with name and message). */
+export function redactingLogger(base: YogaLogger, own: Secrets): YogaLogger {
   const line =
     (write: (...args: unknown[]) => void) =>
     (...args: unknown[]) => {
-      const redactors = redactorsFor(own);
       write(
         ...args.map((arg) => {
-          if (arg instanceof Error) return redactText(arg.stack ?? `${arg.name}: ${arg.message}`, redactors);
-          if (typeof arg === 'string') return redactText(arg, redactors);
-          return redactText(JSON.stringify(arg) ?? String(arg), redactors);
+          const text = arg instanceof Error ? (arg.stack ?? `${arg.name}: ${arg.message}`) : typeof arg === 'string' ? arg : (JSON.stringify(arg) ?? String(arg));
+          return redact(own, 'log', text);
         }),
       );
     };

@@ -38,7 +38,7 @@ describe('GET /invoices/{id}.pdf', () => {
     const body = Buffer.from(await res.body.arrayBuffer());
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
-    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="invoice-\d{4}-\d{2}-[0-9a-f]{8}\.pdf"$/);
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="invoice-\d{4}-\d{2}-[0-9a-f]{8}\.pdf"; filename\*=UTF-8''invoice-\d{4}-\d{2}-[0-9a-f]{8}\.pdf$/);
     expect(body.subarray(0, 5).toString()).toBe('%PDF-');
     expect(body.toString('latin1')).toContain('%%EOF');
     // The invoice (its organization must be served), then one raw download (dl=1): no base64 detour.
@@ -57,6 +57,27 @@ describe('GET /invoices/{id}.pdf', () => {
     // The first half reached the client while the upstream was still holding back the second.
     expect(chunks[0]!.at).toBeLessThan(600);
     expect(chunks.at(-1)!.at).toBeGreaterThanOrEqual(650);
+  });
+
+  it('serves a file whose upstream name is not Latin-1 (an ASCII fallback, the exact name encoded), and frees its connection', async () => {
+    const invoice = stack.sim.data.invoices.get(stack.orgs[0]!)![6]!.id;
+    for (const name of ["%E2%82%AC-facture.pdf", 'bad%0D%0Aname.pdf', '%ZZbroken.pdf']) {
+      stack.sim.inject({
+        path: `/billing/v2beta1/invoices/${invoice}/download`,
+        status: 200,
+        headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename*=UTF-8''${name}` },
+        body: '%PDF-1.4 tiny %%EOF',
+        times: 1,
+      });
+      const res = await request(`${base}/invoices/${invoice}.pdf`, { headersTimeout: 5_000, bodyTimeout: 5_000 });
+      expect(res.statusCode, name).toBe(200);
+      expect(String(res.headers['content-disposition'])).toMatch(/^attachment; filename="[\w.() -]+"/);
+      expect(await res.body.text()).toContain('%PDF-1.4');
+    }
+    // Every download's connection was let go: a plain one still answers.
+    const plain = await request(`${base}/invoices/${invoice}.pdf`);
+    expect(plain.statusCode).toBe(200);
+    await plain.body.dump();
   });
 
   it('answers 404 with a clear body for an unknown invoice', async () => {

@@ -1,6 +1,12 @@
 /**
- * Cuts credentials out of text that leaves the process: whole or in part (any 12 characters in a
- * row of one), in any letter case, as an upstream may echo a key upper-cased or truncated.
+ * Cuts credentials out of text that leaves the process, in any letter case; with `partial`, also any
+ * 12 characters in a row of one (an upstream may echo a key truncated), and a UUID key without its
+ * dashes.
+ *
+ * Partial matching is for text no caller can see (logs): on text a caller sees and can put words
+ * into (an error echoing its own input), "which parts get redacted" would answer "is this a piece of
+ * the gateway's key?", 12 characters at a time, and the key could be recovered. Answers to callers
+ * are redacted of whole secrets only, which tells nothing to someone who does not already hold one.
  */
 
 /** Characters in a row that count as an echo of a credential. */
@@ -16,13 +22,18 @@ export class Redactor {
   private readonly windows = new Set<string>();
   private readonly whole: string[] = [];
 
-  constructor(secrets: Iterable<string | undefined>) {
+  constructor(secrets: Iterable<string | undefined>, { partial = false }: { partial?: boolean } = {}) {
     for (const raw of secrets) {
       if (!raw || raw.length < MIN_SECRET) continue;
       const secret = fold(raw);
-      if (secret.length <= ECHO_WINDOW) this.whole.push(secret);
-      else for (let i = 0; i + ECHO_WINDOW <= secret.length; i++) this.windows.add(secret.slice(i, i + ECHO_WINDOW));
+      const forms = partial && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(secret) ? [secret, secret.replaceAll('-', '')] : [secret];
+      for (const form of forms) {
+        if (!partial || form.length <= ECHO_WINDOW) this.whole.push(form);
+        else for (let i = 0; i + ECHO_WINDOW <= form.length; i++) this.windows.add(form.slice(i, i + ECHO_WINDOW));
+      }
     }
+    // Longest first: a secret that contains another is cut whole.
+    this.whole.sort((a, b) => b.length - a.length);
   }
 
   get empty(): boolean {

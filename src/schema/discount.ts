@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+import { UUID } from '../lib/uuid.js';
 import type { Context, Scoped } from '../context.js';
 import { notFound } from '../errors.js';
 import type { Discount, DiscountFilterType, DiscountOrder } from '../upstreams/scaleway/model.js';
@@ -58,7 +59,7 @@ async function loadDiscounts(keys: readonly string[], ctx: Context): Promise<(Di
     keys.map(async (key) => {
       const [organizationId = '', discountId = ''] = key.split('/');
       const missing = notFound(`Discount ${discountId} not found`);
-      if (!canRead(ctx, organizationId)) return missing;
+      if (!UUID.test(organizationId) || !UUID.test(discountId) || !canRead(ctx, organizationId)) return missing;
       try {
         const all = await offsetConnection(ctx.sources.discounts({ organizationId, orderBy: 'creation_date_desc' }), {}).all();
         return all.find((d) => d.id === discountId) ?? missing;

@@ -5,6 +5,7 @@ import { UpstreamNotFoundError } from '../upstreams/errors.js';
 import type { Invoice, InvoiceOrder, InvoiceQuery, InvoiceType } from '../upstreams/scaleway/model.js';
 import { MoneyRef } from './money.js';
 import { signPdfLink } from '../access/pdf-link.js';
+import { UUID } from '../lib/uuid.js';
 import { canRead, OrganizationRef } from './organization.js';
 import { offsetConnection } from '../pagination/offset.js';
 import { sortOrderValues } from './sort-order.js';
@@ -46,7 +47,8 @@ async function loadInvoices(keys: readonly string[], ctx: Context): Promise<(Inv
     keys.map(async (key): Promise<InvoiceShape | Error> => {
       const { organizationId, invoiceId } = splitKey(key);
       const missing = notFound(`Invoice ${invoiceId} not found`);
-      if (!canRead(ctx, organizationId)) return missing;
+      // Ids of our own making are UUIDs: anything else names nothing, and never reaches an upstream path.
+      if (!UUID.test(organizationId) || !UUID.test(invoiceId) || !canRead(ctx, organizationId)) return missing;
       try {
         if (ctx.billing.version === 'v2beta1') {
           const invoice = await ctx.billing.getInvoice(invoiceId);

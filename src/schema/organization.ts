@@ -16,7 +16,8 @@ export function organizationFor(ctx: Context, id: string | null | undefined): Or
   if (!organizationId) {
     throw badInput('No organization id given and no default organization configured (SCW_DEFAULT_ORGANIZATION_ID)', 'id');
   }
-  if (!canRead(ctx, organizationId)) throw notFound(`Organization ${organizationId} not found`);
+  // The default organization's id is not the caller's to learn when it may not read it.
+  if (!canRead(ctx, organizationId)) throw notFound(id == null ? 'Organization not found (the default organization)' : `Organization ${organizationId} not found`);
   return { id: organizationId };
 }
 

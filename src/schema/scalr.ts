@@ -30,7 +30,8 @@ async function scalrAccountFor(ctx: Context, id: string | null | undefined): Pro
   if (!accountId) throw badInput('No Scalr account id given and no default configured (SCALR_ACCOUNT_ID)', 'id');
   if (!accountIdPattern.test(accountId)) throw badInput('A Scalr account id looks like `acc-…`', 'id');
   // "Not served" and "not yours" are one answer, disclosing nothing.
-  if (!mayReadScalrAccount(ctx.caller, ctx.settings, accountId)) throw notFound(`Scalr account ${accountId} not found`);
+  const missing = () => notFound(id == null ? 'Scalr account not found (the default account)' : `Scalr account ${accountId} not found`);
+  if (!mayReadScalrAccount(ctx.caller, ctx.settings, accountId)) throw missing();
   // A configured list is checked by the gateway's own token; a caller's own token (passthrough)
   // may see fewer accounts, and Scalr would answer "no usage" for one it cannot see.
   if (ctx.settings.scalrAccountIds && ctx.caller.scalrToken === undefined) return { id: accountId };
@@ -38,7 +39,7 @@ async function scalrAccountFor(ctx: Context, id: string | null | undefined): Pro
     await ctx.loaders.scalrAccounts.load(accountId);
   } catch (error) {
     // Scalr answers 404 for an account that does not exist or that this token may not see.
-    if (error instanceof UpstreamNotFoundError) throw notFound(`Scalr account ${accountId} not found`);
+    if (error instanceof UpstreamNotFoundError) throw missing();
     throw error;
   }
   return { id: accountId };

@@ -25,12 +25,18 @@ export interface UpstreamErrorDetails {
   retryAfter?: number;
   /** The request argument the upstream refused (400), e.g. `page_token`. */
   argument?: string;
+  /**
+   * The upstream's own words (its message, its help): for the gateway's log only. Callers get
+   * `message`, which the gateway writes from the upstream's structured fields: text an upstream may
+   * have copied from the request never reaches them (see lib/redact.ts).
+   */
+  detail?: string;
   cause?: unknown;
 }
 
 /**
- * Base of every failure talking to an upstream. Messages are written by us or copied from the
- * upstream's error body; they never contain request headers, so never a secret.
+ * Base of every failure talking to an upstream. Messages are written by the gateway from the
+ * upstream's status and structured fields, never from its free text (kept in `detail`, for logs).
  */
 export abstract class UpstreamError extends Error {
   abstract readonly code: UpstreamCode;
@@ -40,6 +46,7 @@ export abstract class UpstreamError extends Error {
   readonly requestId?: string;
   readonly retryAfter?: number;
   readonly argument?: string;
+  readonly detail?: string;
 
   constructor(message: string, details: UpstreamErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -50,6 +57,7 @@ export abstract class UpstreamError extends Error {
     this.requestId = details.requestId;
     this.retryAfter = details.retryAfter;
     this.argument = details.argument;
+    this.detail = details.detail;
   }
 }
 
@@ -83,6 +91,12 @@ export class UpstreamBadRequestError extends UpstreamError {
 /** Too many calls to this upstream are waiting already: the gateway refuses more until some end (HTTP 503, Retry-After). */
 export class UpstreamBusyError extends UpstreamError {
   readonly code = 'UPSTREAM_BUSY';
+}
+
+/** What an upstream said, in the gateway's words: `Scaleway answered 400 invalid_arguments for page_size`. */
+export function upstreamMessage(upstream: UpstreamName, status: number, type?: string, argument?: string): string {
+  const name = upstream === 'scaleway' ? 'Scaleway' : 'Scalr';
+  return `${name} answered ${status}${type ? ` ${type}` : ''}${argument ? ` for ${argument}` : ''}`;
 }
 
 /** The error class for an HTTP status, used when the upstream's body names no kind of its own. */

@@ -11,6 +11,7 @@ import {
   UpstreamUnauthenticatedError,
   UpstreamUnavailableError,
   type UpstreamName,
+  upstreamMessage,
 } from './errors.js';
 
 /** Timeouts for upstream calls, in milliseconds. */
@@ -243,16 +244,19 @@ export class UpstreamHttp {
   }
 
   /**
-   * An upstream could echo a credential, in any case or in part, in any field of its error (its
-   * message, its `type`, a JSON:API `code`/`title`/`source`, its request id): never pass one on.
+   * An upstream could echo a credential, in any case or in part, in any field of its error. Its own
+   * words (`detail`) are for the log: cut of any piece of one. A structured field that holds one is
+   * dropped, and so is a message that would name it: callers get the status alone then.
    */
   private redacted(error: UpstreamError): UpstreamError {
-    const redactor = (this.redactor ??= new Redactor(this.options.secrets ?? []));
-    const fields = error as { -readonly [K in 'message' | 'type' | 'requestId' | 'argument']?: string };
-    for (const key of ['message', 'type', 'requestId', 'argument'] as const) {
+    const redactor = (this.redactor ??= new Redactor(this.options.secrets ?? [], { partial: true }));
+    const fields = error as { -readonly [K in 'message' | 'detail' | 'type' | 'requestId' | 'argument']?: string };
+    for (const key of ['type', 'requestId', 'argument'] as const) {
       const value = fields[key];
-      if (value !== undefined) fields[key] = redactor.redact(value);
+      if (value !== undefined && redactor.redact(value) !== value) fields[key] = undefined;
     }
+    if (redactor.redact(error.message) !== error.message) fields.message = upstreamMessage(error.upstream, error.status ?? 0);
+    if (error.detail !== undefined) fields.detail = redactor.redact(error.detail);
     return error;
   }
 

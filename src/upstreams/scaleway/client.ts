@@ -1,3 +1,4 @@
+import { UUID } from '../../lib/uuid.js';
 import { UnsupportedQueryError, UpstreamBadResponseError } from '../errors.js';
 import type { UpstreamHttp } from '../http.js';
 import { parsed, type ScalewayConnection, scalewayHttp } from './http.js';
@@ -79,6 +80,7 @@ export class ScalewayBillingClient {
   /** `GET /invoices/{id}` (v2beta1 only: v2alpha1 has no such endpoint). */
   async getInvoice(invoiceId: string): Promise<Invoice> {
     if (this.version === 'v2alpha1') throw new UnsupportedQueryError('Billing API v2alpha1 cannot get one invoice', 'id');
+    invoicePath(invoiceId);
     const json = await this.http.getJson(`${this.base}/invoices/${encodeURIComponent(invoiceId)}`);
     return parsed(json, (v) => invoiceV2beta1(v, '$'));
   }
@@ -141,6 +143,7 @@ export class ScalewayBillingClient {
    * streamed through; v2alpha1 answers with a base64 file object, which has to be read whole.
    */
   async downloadInvoice(invoiceId: string): Promise<InvoiceFile> {
+    invoicePath(invoiceId);
     const path = `${this.base}/invoices/${encodeURIComponent(invoiceId)}/download`;
     if (this.version === 'v2alpha1') {
       const file = parsed(await this.files.getJson(path, { file_type: 'pdf' }), scwFile);
@@ -149,7 +152,8 @@ export class ScalewayBillingClient {
     const res = await this.files.get(path, { file_type: 'pdf', dl: 1 });
     const type = res.headers['content-type'];
     return {
-      contentType: typeof type === 'string' ? type : 'application/pdf',
+      // Only a media type as such is passed on to the caller's answer.
+      contentType: typeof type === 'string' && /^[\w.+-]+\/[\w.+-]+$/.test(type) ? type : 'application/pdf',
       filename: filenameOf(res.headers['content-disposition']),
       body: res.body,
     };
@@ -169,13 +173,24 @@ export function ofOrganization<P extends { rows: { organizationId?: string }[] }
   return page;
 }
 
+/** Invoice ids are UUIDs: anything else (`..`, say) would name another upstream path. */
+function invoicePath(invoiceId: string): void {
+  if (!UUID.test(invoiceId)) throw new UnsupportedQueryError('An invoice id is a UUID', 'id');
+}
+
 /** `YYYY-MM` of an instant, in UTC. */
 export function billingPeriodOf(date: Date): string {
   return date.toISOString().slice(0, 7);
 }
 
+/** The file name an upstream's `Content-Disposition` gives, decoded; undefined when it gives none (or garbles it). */
 function filenameOf(disposition: string | string[] | undefined): string | undefined {
   if (typeof disposition !== 'string') return undefined;
   const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
-  return m?.[1] ? decodeURIComponent(m[1]) : undefined;
+  if (!m?.[1]) return undefined;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return undefined;
+  }
 }

@@ -25,6 +25,7 @@ import {
   UpstreamUnauthenticatedError,
   UpstreamUnavailableError,
   type UpstreamError,
+  upstreamMessage,
 } from '../errors.js';
 import type {
   Charge,
@@ -237,11 +238,11 @@ export function scalewayError(
   } catch {
     // Proxies answer 5xx and 429 with HTML or nothing; the status decides then.
   }
-  const type = typeof body.type === 'string' ? body.type : undefined;
+  // Structured fields only, and only in their documented shape: free text goes to `detail`.
+  const type = typeof body.type === 'string' && /^[a-z][a-z0-9_]{0,63}$/.test(body.type) ? body.type : undefined;
   const requestId = typeof headers['x-request-id'] === 'string' ? headers['x-request-id'] : undefined;
-  const argument = Array.isArray(body.details) && typeof body.details[0]?.argument_name === 'string' ? (body.details[0].argument_name as string) : undefined;
-  const details = { upstream: 'scaleway' as const, status, type, requestId, argument, retryAfter: retryAfterSeconds(headers, body) };
-  const upstreamMessage = typeof body.message === 'string' ? body.message : undefined;
+  const named = Array.isArray(body.details) ? (body.details[0] as { argument_name?: unknown } | undefined)?.argument_name : undefined;
+  const argument = typeof named === 'string' && /^[a-z][a-z0-9_.]{0,63}$/.test(named) ? named : undefined;
   const help = Array.isArray(body.details)
     ? body.details
         .map((d: { argument_name?: unknown; help_message?: unknown; reason?: unknown }) =>
@@ -250,7 +251,9 @@ export function scalewayError(
         .filter(Boolean)
         .join('; ')
     : '';
-  const message = `Scaleway: ${upstreamMessage ?? `HTTP ${status}`}${help ? ` (${help})` : ''}`;
+  const words = [typeof body.message === 'string' ? body.message : undefined, help || undefined].filter(Boolean).join(' — ');
+  const details = { upstream: 'scaleway' as const, status, type, requestId, argument, retryAfter: retryAfterSeconds(headers, body), detail: words || undefined };
+  const message = upstreamMessage('scaleway', status, type, argument);
   const byType: Record<string, new (m: string, d: typeof details) => UpstreamError> = {
     denied_authentication: UpstreamUnauthenticatedError,
     permissions_denied: UpstreamForbiddenError,

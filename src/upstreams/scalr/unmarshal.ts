@@ -1,5 +1,5 @@
 import type { JsonValue } from '../../lib/json.js';
-import { errorClassForStatus, type UpstreamError } from '../errors.js';
+import { errorClassForStatus, type UpstreamError, upstreamMessage } from '../errors.js';
 import { array, integer, object, optionalString, string, WireShapeError } from '../wire-reader.js';
 import { retryAfterSeconds } from '../scaleway/unmarshal.js';
 import type { ScalrAccount, UsageStatistic } from './model.js';
@@ -81,11 +81,17 @@ export function scalrError(status: number, headers: Record<string, string | stri
   const source = first.source && typeof first.source === 'object' ? (first.source as Record<string, unknown>) : {};
   const words = [first.title, first.detail].filter((x): x is string => typeof x === 'string' && x.length > 0);
   const ErrorClass = effective === 422 ? errorClassForStatus(400) : errorClassForStatus(effective);
-  return new ErrorClass(`Scalr: ${words.join(': ') || `HTTP ${status}`}`, {
+  // Structured fields only, in their documented shape: free text (title, detail) goes to `detail`, for logs.
+  const kind = typeof first.code === 'string' ? first.code : typeof first.title === 'string' ? first.title : undefined;
+  const type = kind !== undefined && /^[A-Za-z][A-Za-z _-]{0,63}$/.test(kind) ? kind : undefined;
+  const pointer = typeof source.parameter === 'string' ? source.parameter : typeof source.pointer === 'string' ? source.pointer : undefined;
+  const argument = pointer !== undefined && /^[A-Za-z_/[\].-]{1,100}$/.test(pointer) ? pointer : undefined;
+  return new ErrorClass(upstreamMessage('scalr', status, type, argument), {
     upstream: 'scalr',
     status,
-    type: typeof first.code === 'string' ? first.code : typeof first.title === 'string' ? first.title : undefined,
-    argument: typeof source.parameter === 'string' ? source.parameter : typeof source.pointer === 'string' ? source.pointer : undefined,
+    type,
+    argument,
     retryAfter: retryAfterSeconds(headers),
+    detail: words.join(': ') || undefined,
   });
 }
