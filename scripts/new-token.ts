@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { sha256 } from '../src/auth.js';
+import { sha256 } from '../src/config/tokens.js';
 
 /**
  * `npm run token -- <name> [--organizations id,id|*] [--scalr-accounts id,id|*] [--arbitrary-operations]`:

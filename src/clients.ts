@@ -1,11 +1,19 @@
 import type { Dispatcher } from 'undici';
 import type { Caller } from './access/caller.js';
-import type { Clients } from './context.js';
 import type { Budget } from './lib/budget.js';
 import { Gate } from './upstreams/http.js';
-import { type BillingApiVersion, ScalewayBillingClient } from './upstreams/scaleway/client.js';
+import type { BillingApiVersion } from './config/upstreams.js';
+import { ScalewayBillingClient } from './upstreams/scaleway/client.js';
 import { ScalewayFinOpsClient } from './upstreams/scaleway/finops.js';
 import { ScalrClient } from './upstreams/scalr/client.js';
+
+/** The upstream clients one request uses. */
+export interface Clients {
+  billing: ScalewayBillingClient;
+  finops: ScalewayFinOpsClient;
+  /** Absent when Scalr is not configured. */
+  scalr?: ScalrClient;
+}
 
 export interface ClientSettings {
   /** Each upstream's pool (its connections are its calls in flight), and how many calls may wait for it. */

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import type { Caller } from './access/caller.js';
-import { callerOf } from './auth.js';
+import { callerOf } from './access/request.js';
+import type { Clients } from './clients.js';
 import { Budget } from './lib/budget.js';
 import type { Keyring } from './lib/keys.js';
 import type { UpstreamName } from './upstreams/errors.js';
@@ -10,8 +11,7 @@ import type { ScalrClient } from './upstreams/scalr/client.js';
 import type { ScalrAccount, UsageQuery, UsageStatistic } from './upstreams/scalr/model.js';
 import { filteredSource, type OffsetSource, type UpstreamPage } from './pagination/offset.js';
 import type { TotalHints } from './pagination/totals.js';
-import { BILLING_MAX_PAGE_SIZE, type ScalewayBillingClient } from './upstreams/scaleway/client.js';
-import type { ScalewayFinOpsClient } from './upstreams/scaleway/finops.js';
+import { BILLING_MAX_PAGE_SIZE } from './upstreams/scaleway/client.js';
 import type {
   Charge,
   ChargeQuery,
@@ -53,14 +53,6 @@ export interface GraphSettings {
   pdfLinkTtlSeconds: number;
   /** Most pages one token read follows, and most empty pages in a row (`MAX_TOKEN_PAGES`, `MAX_EMPTY_TOKEN_PAGES`). */
   tokenPageLimits: { pages: number; emptyPages: number };
-}
-
-/** The upstream clients one request uses. */
-export interface Clients {
-  billing: ScalewayBillingClient;
-  finops: ScalewayFinOpsClient;
-  /** Absent when Scalr is not configured. */
-  scalr?: ScalrClient;
 }
 
 /** Long-lived services shared by every request. */

@@ -1,13 +1,15 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createLogger, createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
-import { type AuthSettings, PDF_PATH, useAuth } from './auth.js';
+import type { AuthSettings } from './config/tokens.js';
+import { PDF_PATH, useAuth } from './http/auth.js';
 import { type Context, createContext, endBudget, type Services } from './context.js';
 import { maskError } from './errors.js';
-import { examples } from './graphiql/examples.js';
-import { invoicePdfResponse } from './invoice-pdf.js';
-import { limitPlugins, type QueryLimits } from './limits.js';
-import { documentText, type Manifest, usePersistedDocuments } from './persisted.js';
-import { redactingLogger, Secrets, useRedaction } from './redaction.js';
+import { examples } from './http/graphiql.js';
+import { invoicePdfResponse } from './http/invoice-pdf.js';
+import type { QueryLimits } from './config/limits.js';
+import { limitPlugins } from './http/limits.js';
+import { documentText, type Manifest, usePersistedDocuments } from './http/persisted.js';
+import { redactingLogger, Secrets, useRedaction } from './http/redaction.js';
 import { getSchema } from './schema/index.js';
 import { UpstreamError } from './upstreams/errors.js';
 

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { createGateway } from './gateway.js';
 import { Simulator } from './simulator/server.js';
 import { clientFactory } from './clients.js';
 import { TotalHints } from './pagination/totals.js';
 import { Keyring } from './lib/keys.js';
-import { Secrets } from './redaction.js';
-import { loadManifests, type Manifest, PROJECT_MANIFESTS } from './persisted.js';
+import { Secrets } from './http/redaction.js';
+import { loadManifests, type Manifest, PROJECT_MANIFESTS } from './http/persisted.js';
 import { createAgent } from './upstreams/http.js';
 
 /**

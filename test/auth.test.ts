@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sha256 } from '../src/auth.js';
+import { sha256 } from '../src/config/tokens.js';
 import { generate } from '../src/simulator/data.js';
 import { GATEWAY_TOKEN_ACME, GATEWAY_TOKEN_ALL, PASSTHROUGH_KEY, PASSTHROUGH_SCALR, SCALR_TOKEN, SECRET } from './helpers/secrets.js';
 import { useStack } from './helpers/stack.js';

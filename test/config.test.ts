@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig as load } from '../src/config.js';
-import { readScwProfile, type ScwProfile } from '../src/scw-config-file.js';
+import { ConfigError, loadConfig as load } from '../src/config/config.js';
+import { readScwProfile, type ScwProfile } from '../src/config/scw-file.js';
 
 /** Without a Scaleway CLI file, whatever this machine's home holds. */
 const loadConfig = (env: Record<string, string>) => load(env, () => undefined);

@@ -66,32 +66,6 @@ async function loadInvoices(keys: readonly string[], ctx: Context): Promise<(Inv
   );
 }
 
-/**
- * Whether the caller may read an invoice known only by its id (the PDF route): its organization
- * must be served and readable. Free when nothing restricts; otherwise one get-invoice call
- * (v2beta1), or a walk of the readable organizations' invoice lists (v2alpha1, which has none).
- * "Not yours" is "not found": nobody learns which invoice ids exist elsewhere.
- */
-export async function invoiceAccess(ctx: Context, invoiceId: string): Promise<'ok' | 'not-found'> {
-  const served = ctx.settings.organizationIds;
-  const allowed = ctx.caller.organizations;
-  if (served === null && allowed === null) return 'ok';
-  if (ctx.billing.version === 'v2beta1') {
-    try {
-      const invoice = await ctx.billing.getInvoice(invoiceId);
-      return invoice.organizationId && canRead(ctx, invoice.organizationId) ? 'ok' : 'not-found';
-    } catch (error) {
-      if (error instanceof UpstreamNotFoundError) return 'not-found';
-      throw error;
-    }
-  }
-  const candidates = [...(allowed ?? served ?? [])].filter((id) => canRead(ctx, id));
-  const lists = await Promise.all(
-    candidates.map((organizationId) => offsetConnection(ctx.sources.invoices({ organizationId, orderBy: 'invoice_number_desc' }), {}).all()),
-  );
-  return lists.some((list) => list.some((i) => i.id === invoiceId)) ? 'ok' : 'not-found';
-}
-
 export const InvoiceRef = builder.loadableNode('Invoice', {
   description: 'A Scaleway invoice.',
   id: { resolve: (i: InvoiceShape) => `${i.organizationId}/${i.id}` },

@@ -4,7 +4,7 @@ import { Exact } from '../lib/money.js';
 import { microsTimestamp as fromMicros, timestampMicros as micros } from '../lib/time.js';
 import type { SimCharge, SimData } from './data.js';
 import { instant, invalid, type KeyScope, money, oneOf, only, organization } from './scaleway-wire.js';
-import { json, type SimRequest, type SimResponse } from './server.js';
+import { json, type SimRequest, type SimResponse } from './http.js';
 
 /**
  * `GET /billing/v2beta1/charges` (Scaleway FinOps). Pages by opaque `next_page_token`s that this

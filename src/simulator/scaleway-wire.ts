@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import { unitsNanosFromDecimal } from '../lib/money.js';
 import { UUID } from '../lib/uuid.js';
 import type { SimData } from './data.js';
-import { json, type SimRequest, type SimResponse } from './server.js';
+import { json, type SimRequest, type SimResponse } from './http.js';
 
 /** Scaleway's wire conventions shared by the simulator's Billing and FinOps routes. */
 

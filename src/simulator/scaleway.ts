@@ -3,7 +3,7 @@ import type { SimConsumption, SimData, SimDiscount, SimInvoice } from './data.js
 import { listCharges, type PageTokens } from './finops.js';
 import { invoicePdf } from './pdf.js';
 import { instant, invalid, type KeyScope, money, oneOf, only, organization, Refusal, UUID } from './scaleway-wire.js';
-import { json, RawNumber, type Route, type SimRequest, type SimSwitches } from './server.js';
+import { json, RawNumber, type Route, type SimRequest, type SimSwitches } from './http.js';
 
 /**
  * Scaleway Billing v2beta1 and v2alpha1 as documented in shared/upstreams/scaleway*.md. Stricter

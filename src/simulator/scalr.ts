@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SimData, SimScalrAccount } from './data.js';
-import type { Route, SimRequest, SimResponse } from './server.js';
-import { jsonBody } from './server.js';
+import type { Route, SimRequest, SimResponse } from './http.js';
+import { jsonBody } from './http.js';
 
 /**
  * Scalr `/api/iacp/v3` as `shared/upstreams/scalr.md` shows it: JSON:API documents, Bearer tokens,

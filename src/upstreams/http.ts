@@ -1,4 +1,5 @@
 import { Agent, type Dispatcher, interceptors, request } from 'undici';
+import type { HttpTimeouts, RetryPolicy } from '../config/upstreams.js';
 import type { Budget } from '../lib/budget.js';
 import { type JsonValue, parseJsonExact, parseJsonExactKeys } from '../lib/json.js';
 import { Redactor } from '../lib/redact.js';
@@ -13,25 +14,6 @@ import {
   type UpstreamName,
   upstreamMessage,
 } from './errors.js';
-
-/** Timeouts for upstream calls, in milliseconds. */
-export interface HttpTimeouts {
-  connect: number;
-  headers: number;
-  body: number;
-}
-
-/** Retries of failed upstream GETs. */
-export interface RetryPolicy {
-  /** Retries after the first attempt; 0 disables retrying. */
-  retries: number;
-  /** First backoff, ms; doubles each retry, with jitter. */
-  baseDelayMs: number;
-  /** Longest backoff, ms. */
-  maxDelayMs: number;
-  /** Longest `Retry-After` waited for, ms; a longer one fails at once as rate limited. */
-  retryAfterCapMs: number;
-}
 
 // Worth another try: the upstream or a proxy was briefly unable (rate limit, overload, restart).
 const RETRY_STATUSES = [429, 500, 502, 503, 504];

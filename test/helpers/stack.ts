@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import type { AuthSettings } from '../../src/auth.js';
+import type { AuthSettings } from '../../src/config/tokens.js';
 import { clientFactory } from '../../src/clients.js';
 import { createGateway } from '../../src/gateway.js';
-import { DEFAULT_LIMITS, type QueryLimits } from '../../src/limits.js';
+import { DEFAULT_LIMITS, type QueryLimits } from '../../src/config/limits.js';
 import { TotalHints } from '../../src/pagination/totals.js';
 import { Keyring } from '../../src/lib/keys.js';
-import { loadManifests, type Manifest, PROJECT_MANIFESTS } from '../../src/persisted.js';
+import { loadManifests, type Manifest, PROJECT_MANIFESTS } from '../../src/http/persisted.js';
 import { Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
-import type { BillingApiVersion } from '../../src/upstreams/scaleway/client.js';
-import { createAgent, type HttpTimeouts, type RetryPolicy } from '../../src/upstreams/http.js';
+import type { BillingApiVersion, HttpTimeouts, RetryPolicy } from '../../src/config/upstreams.js';
+import { createAgent } from '../../src/upstreams/http.js';
 import { SCALR_TOKEN, SECRET, SIGNING_KEY } from './secrets.js';
 import { recordResponses, transcriptLogger } from './transcript.js';
 

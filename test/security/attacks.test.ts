@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sha256 } from '../../src/auth.js';
+import { sha256 } from '../../src/config/tokens.js';
 import { Simulator } from '../../src/simulator/server.js';
 import { startAgainst } from '../helpers/process.js';
 import { GATEWAY_TOKEN_ACME, GATEWAY_TOKEN_ALL, GATEWAY_TOKEN_GLOBEX, SCALR_TOKEN, SECRET, SIGNING_KEY } from '../helpers/secrets.js';

@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BillingGraphClient } from '../../client/billing-client.js';
-import { sha256 } from '../../src/auth.js';
-import { loadManifests, PROJECT_MANIFESTS } from '../../src/persisted.js';
+import { sha256 } from '../../src/config/tokens.js';
+import { loadManifests, PROJECT_MANIFESTS } from '../../src/http/persisted.js';
 import { GATEWAY_TOKEN_ACME, GATEWAY_TOKEN_ALL } from '../helpers/secrets.js';
 import { PROJECT_DOCUMENTS, useStack } from '../helpers/stack.js';
 

@@ -1,7 +1,8 @@
 import { Agent } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Simulator } from '../../src/simulator/server.js';
-import { ScalrClient, scalrBaseUrl } from '../../src/upstreams/scalr/client.js';
+import { scalrBaseUrl } from '../../src/config/upstreams.js';
+import { ScalrClient } from '../../src/upstreams/scalr/client.js';
 import type { UsageQuery } from '../../src/upstreams/scalr/model.js';
 import { failure } from '../helpers/failure.js';
 import { SCALR_TOKEN, SECRET } from '../helpers/stack.js';

@@ -1,3 +1,4 @@
+import type { BillingApiVersion } from '../../config/upstreams.js';
 import { UUID } from '../../lib/uuid.js';
 import { UnsupportedQueryError, UpstreamBadResponseError } from '../errors.js';
 import type { UpstreamHttp } from '../http.js';
@@ -22,8 +23,6 @@ import {
   page,
   scwFile,
 } from './unmarshal.js';
-
-export type BillingApiVersion = 'v2beta1' | 'v2alpha1';
 
 /** The largest `page_size` the Billing lists accept; larger is refused with 400 `invalid_arguments`. */
 export const BILLING_MAX_PAGE_SIZE = 100;

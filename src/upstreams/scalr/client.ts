@@ -8,7 +8,7 @@ import type { ScalrAccount, UsageQuery, UsageStatistic } from './model.js';
 import { account, type JsonApiPage, scalrError, usagePage } from './unmarshal.js';
 
 export interface ScalrOptions {
-  /** API base, e.g. `https://acme.scalr.io/api/iacp/v3` (see {@link scalrBaseUrl}). */
+  /** API base, e.g. `https://acme.scalr.io/api/iacp/v3` (see `scalrBaseUrl` in config). */
   baseUrl: string;
   token: string;
   dispatcher: Dispatcher;
@@ -20,17 +20,6 @@ export interface ScalrOptions {
   budget?: Budget;
   /** Longest time one call may take (ms). */
   callTimeoutMs?: number;
-}
-
-/**
- * `SCALR_HOSTNAME` → API base: a bare host means `https://<host>/api/iacp/v3`; a URL with a path is
- * used as given; a URL without one gets `/api/iacp/v3`.
- */
-export function scalrBaseUrl(hostname: string): string {
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(hostname)) return `https://${hostname.replace(/\/+$/, '')}/api/iacp/v3`;
-  const url = new URL(hostname);
-  const path = url.pathname.replace(/\/+$/, '');
-  return `${url.origin}${path || '/api/iacp/v3'}`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
-import { callerOf } from './auth.js';
+import { callerOf } from '../access/request.js';
 
 /**
  * Trusted documents: the operations the project's own clients send, known by id. The typed client
@@ -12,7 +12,7 @@ import { callerOf } from './auth.js';
  */
 
 /** The manifests the repository's clients write (beside src/ or dist/, as operations/ is). */
-export const PROJECT_MANIFESTS = ['../client/generated/persisted-documents.json', '../relay/persisted-documents.json'].map((path) => new URL(path, import.meta.url));
+export const PROJECT_MANIFESTS = ['../../client/generated/persisted-documents.json', '../../relay/persisted-documents.json'].map((path) => new URL(path, import.meta.url));
 
 /** id → text of every trusted document; an id is the SHA-256 of its text, checked on load. */
 export type Manifest = ReadonlyMap<string, string>;

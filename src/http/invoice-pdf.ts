@@ -1,12 +1,13 @@
 import type { FetchAPI } from 'graphql-yoga';
-import { mayReadOrganization } from './access/caller.js';
-import { createContext, type Services } from './context.js';
-import { invoiceAccess } from './schema/invoice.js';
-import { upstreamExtensions } from './errors.js';
-import { BudgetExceededError, ClientGoneError, DeadlineError } from './lib/budget.js';
-import { UpstreamError } from './upstreams/errors.js';
-import { transportError } from './upstreams/http.js';
-import { UUID } from './lib/uuid.js';
+import { mayReadOrganization } from '../access/caller.js';
+import { createContext, type Services } from '../context.js';
+import { invoiceAccess } from '../access/invoice.js';
+import { offsetConnection } from '../pagination/offset.js';
+import { upstreamExtensions } from '../errors.js';
+import { BudgetExceededError, ClientGoneError, DeadlineError } from '../lib/budget.js';
+import { UpstreamError } from '../upstreams/errors.js';
+import { transportError } from '../upstreams/http.js';
+import { UUID } from '../lib/uuid.js';
 
 
 function problem(fetchAPI: FetchAPI, status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
@@ -82,7 +83,15 @@ export async function invoicePdfResponse(
     const link = ctx.caller.pdfInvoiceId !== undefined;
     const allowed = link
       ? ctx.caller.pdfInvoiceId === id && [...ctx.caller.organizations!].every((id) => mayReadOrganization(ctx.caller, ctx.settings, id))
-      : (await invoiceAccess(ctx, id)) === 'ok';
+      : (await invoiceAccess(
+          {
+            caller: ctx.caller,
+            served: ctx.settings,
+            billing: ctx.billing,
+            invoicesOf: (organizationId) => offsetConnection(ctx.sources.invoices({ organizationId, orderBy: 'invoice_number_desc' }), {}).all(),
+          },
+          id,
+        )) === 'ok';
     if (!allowed) return problem(fetchAPI, 404, 'NOT_FOUND', `Invoice ${invoiceId} not found`);
     const file = await ctx.billing.downloadInvoice(id);
     download = file.body as { destroy?: () => void };

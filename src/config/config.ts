@@ -1,11 +1,9 @@
-import type { BillingApiVersion } from './upstreams/scaleway/client.js';
-import type { HttpTimeouts, RetryPolicy } from './upstreams/http.js';
-import { type AuthMode, type AuthSettings, parseTokens } from './auth.js';
+import { type AuthMode, type AuthSettings, parseTokens } from './tokens.js';
 import { DEFAULT_LIMITS, type QueryLimits } from './limits.js';
-import { readScwProfile, type ScwProfile } from './scw-config-file.js';
-import { scalrBaseUrl } from './upstreams/scalr/client.js';
-import { MIN_KEY_LENGTH } from './lib/keys.js';
-import { UUID } from './lib/uuid.js';
+import { readScwProfile, type ScwProfile } from './scw-file.js';
+import { type BillingApiVersion, type HttpTimeouts, type RetryPolicy, scalrBaseUrl } from './upstreams.js';
+import { MIN_KEY_LENGTH } from '../lib/keys.js';
+import { UUID } from '../lib/uuid.js';
 
 /** The gateway's configuration, parsed and validated once from the environment by {@link loadConfig}. */
 export interface Config {

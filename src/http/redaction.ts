@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { GraphQLError } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
-import { Redactor } from './lib/redact.js';
+import { Redactor } from '../lib/redact.js';
 
 /**
  * Every string that leaves the process is redacted of the gateway's own credentials and of the
