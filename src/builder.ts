@@ -16,7 +16,7 @@ export function branded<T extends object>(value: T, type: string): T {
 }
 
 /** Most ids one `nodes` call takes. */
-export const MAX_NODES = 100;
+const MAX_NODES = 100;
 
 /** The schema builder and its plugins; types are defined in src/schema/. */
 export const builder = new SchemaBuilder<{

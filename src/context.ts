@@ -105,7 +105,7 @@ export function requireScalr(scalr: ScalrClient | undefined): ScalrClient {
   return scalr;
 }
 
-export function toError(e: unknown): Error {
+function toError(e: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
 }
 
@@ -220,7 +220,7 @@ function createSources(loaders: Loaders, settings: GraphSettings, budget: Budget
 /** One budget per HTTP request: the operations of a batch share it. */
 const budgets = new WeakMap<Request, Budget>();
 
-export function budgetOf(services: Services, request: Request): Budget {
+function budgetOf(services: Services, request: Request): Budget {
   let budget = budgets.get(request);
   if (!budget) {
     const { maxUpstreamCalls, maxResponseRows, requestTimeoutMs } = services.limits;

@@ -242,6 +242,25 @@ profiles:
     expect(config.scaleway.defaultOrganizationId).toBe('aaaaaaaa-2222-4333-8444-555555555555');
   });
 
+  it('reads YAML as YAML: quoted values holding #, anchors, multi-line values; refuses a file that is not YAML', () => {
+    const yaml = `secret_key: &key "${KEY}"
+api_url: 'https://api.example.test/#not-a-comment'
+profiles:
+  base: &base
+    default_organization_id: 11111111-2222-4333-8444-555555555555
+  team:
+    <<: *base
+    secret_key: *key
+    note: >
+      a value written
+      on two lines
+active_profile: team
+`;
+    const profile = readScwProfile({ SCW_CONFIG_PATH: '/x.yaml' }, () => yaml);
+    expect(profile).toEqual({ secret_key: KEY, default_organization_id: '11111111-2222-4333-8444-555555555555', api_url: 'https://api.example.test/#not-a-comment' });
+    expect(problems({ SCW_CONFIG_PATH: '/bad.yaml' }, (e) => readScwProfile(e, () => 'a: [unclosed'))).toEqual([expect.stringMatching(/^SCW_CONFIG_PATH names a file that is not valid YAML/)]);
+  });
+
   it('ignores a missing default file but not a missing explicit one or an unknown profile', () => {
     expect(readScwProfile({ HOME: '/nowhere' }, read)).toBeUndefined();
     expect(problems({ SCW_CONFIG_PATH: '/missing.yaml' }, (e) => readScwProfile(e, read))).toEqual([expect.stringMatching(/^SCW_CONFIG_PATH names a file that cannot be read/)]);

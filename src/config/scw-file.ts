@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 
 /** The keys of a Scaleway CLI profile this gateway uses. */
 export interface ScwProfile {
@@ -11,33 +12,25 @@ export interface ScwProfile {
 
 type Flat = Record<string, string>;
 
+/** The string values of a YAML map (numbers and booleans as the CLI wrote them); anything else is left out. */
+function flat(value: unknown): Flat {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? [[k, String(v)]] : [])),
+  );
+}
+
 /**
- * Parses the subset of YAML the Scaleway CLI writes to `config.yaml`: top-level `key: value`
- * pairs, `active_profile`, and `profiles:` with one map per profile. Anything else is ignored.
+ * The Scaleway CLI's `config.yaml` (YAML, read with the `yaml` package: quoting, comments, anchors
+ * and multi-line values as YAML has them): top-level keys, `active_profile`, and `profiles:` with
+ * one map per profile. Throws on a file that is not YAML.
  */
-export function parseScwConfig(text: string): { root: Flat; active?: string; profiles: Record<string, Flat> } {
-  const root: Flat = {};
-  const profiles: Record<string, Flat> = {};
-  let inProfiles = false;
-  let current: Flat | undefined;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/\s+#.*$/, '').replace(/^#.*$/, '');
-    if (!line.trim()) continue;
-    const indent = line.length - line.trimStart().length;
-    const m = /^([\w-]+):\s*(.*)$/.exec(line.trim());
-    if (!m) continue;
-    const [, key, rawValue] = m as unknown as [string, string, string];
-    const value = rawValue.replace(/^(['"])(.*)\1$/, '$2');
-    if (indent === 0) {
-      inProfiles = key === 'profiles' && value === '';
-      current = undefined;
-      if (!inProfiles && value !== '') root[key] = value;
-    } else if (inProfiles && value === '') {
-      profiles[key] = current = {};
-    } else if (current) {
-      current[key] = value;
-    }
-  }
+function parseScwConfig(text: string): { root: Flat; active?: string; profiles: Record<string, Flat> } {
+  const document = parse(text, { merge: true }) as unknown;
+  const top = document && typeof document === 'object' && !Array.isArray(document) ? (document as Record<string, unknown>) : {};
+  const root = flat(top);
+  const listed = top.profiles && typeof top.profiles === 'object' && !Array.isArray(top.profiles) ? (top.profiles as Record<string, unknown>) : {};
+  const profiles = Object.fromEntries(Object.entries(listed).map(([name, p]) => [name, flat(p)]));
   return { root, active: root.active_profile, profiles };
 }
 
@@ -56,7 +49,12 @@ export function readScwProfile(env: Record<string, string | undefined>, read = (
     if (explicit) throw new Error(`SCW_CONFIG_PATH names a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     return undefined;
   }
-  const config = parseScwConfig(text);
+  let config: ReturnType<typeof parseScwConfig>;
+  try {
+    config = parseScwConfig(text);
+  } catch {
+    throw new Error(`${explicit ? 'SCW_CONFIG_PATH names' : 'The Scaleway CLI config is'} a file that is not valid YAML (${path})`);
+  }
   const name = env.SCW_PROFILE?.trim() || config.active;
   if (name && !config.profiles[name]) throw new Error(`Scaleway profile "${name}" is not in ${path}`);
   const merged = { ...config.root, ...(name ? config.profiles[name] : {}) };

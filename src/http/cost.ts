@@ -15,9 +15,8 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { DEFAULT_PAGE } from '../pagination/connection.js';
 
-/** Rows a connection serves when neither `first` nor `last` is given. */
-export const DEFAULT_CONNECTION_ROWS = 100;
 
 /**
  * The rows an operation may cost, with its variables (and their defaults) applied:
@@ -63,7 +62,7 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
     const type = getNamedType(field.type);
     const selected = node.selectionSet ? setCost(node.selectionSet, type) : 0;
     if (type.name.endsWith('Connection')) {
-      const rows = Math.max(0, Number(args.first ?? args.last ?? DEFAULT_CONNECTION_ROWS) || 0);
+      const rows = Math.max(0, Number(args.first ?? args.last ?? DEFAULT_PAGE) || 0);
       return rows + rows * selected;
     }
     if (isListType(getNullableType(field.type))) {

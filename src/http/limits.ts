@@ -108,7 +108,7 @@ function useBodyLimit(maxBytes: number): Plugin {
 }
 
 /** Adds the code graphql-js leaves out: a variable that does not fit its type is the caller's error. */
-export const useVariableErrorCode: Plugin = {
+const useVariableErrorCode: Plugin = {
   onExecute() {
     return {
       onExecuteDone({ result, setResult }) {

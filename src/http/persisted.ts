@@ -38,7 +38,7 @@ export function loadManifests(paths: readonly (string | URL)[], read: (path: str
  * The id a request names: `documentId` (GraphQL over HTTP's persisted documents, optionally
  * `sha256:`-prefixed) or Apollo's `extensions.persistedQuery.sha256Hash`.
  */
-export function persistedId(params: (GraphQLParams & { documentId?: unknown }) | null | undefined): string | null {
+function persistedId(params: (GraphQLParams & { documentId?: unknown }) | null | undefined): string | null {
   if (!params || typeof params !== 'object') return null;
   if (typeof params.documentId === 'string') return params.documentId.replace(/^sha256:/, '');
   const persisted = (params.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined)?.persistedQuery;

@@ -81,8 +81,3 @@ export class Redactor {
     return value;
   }
 }
-
-/** Redacts with several redactors in turn (the gateway's own secrets, then a request's). */
-export function redactAll(text: string, redactors: readonly Redactor[]): string {
-  return redactors.reduce((t, r) => r.redact(t), text);
-}

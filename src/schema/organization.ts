@@ -11,7 +11,7 @@ export interface OrganizationShape {
  * The organization an argument names, or the configured default; refused without any upstream
  * call when this gateway does not serve it or the caller may not read it, in the same words.
  */
-export function organizationFor(ctx: Context, id: string | null | undefined): OrganizationShape {
+function organizationFor(ctx: Context, id: string | null | undefined): OrganizationShape {
   const organizationId = (id ?? ctx.settings.defaultOrganizationId)?.toLowerCase();
   if (!organizationId) {
     throw badInput('No organization id given and no default organization configured (SCW_DEFAULT_ORGANIZATION_ID)', 'id');

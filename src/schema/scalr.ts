@@ -10,7 +10,7 @@ import { offsetConnection } from '../pagination/offset.js';
 builder.addScalarType('SafeInt', GraphQLSafeInt);
 
 /** Longest usage window: Scalr documents none; a year of daily rows per workspace is already large. */
-export const MAX_WINDOW_DAYS = 366;
+const MAX_WINDOW_DAYS = 366;
 
 interface ScalrAccountShape {
   id: string;

@@ -19,11 +19,11 @@ import { json, type SimRequest, type SimResponse } from './http.js';
  * with start ≥ start_date_after and (inclusive) end < end_date_before are returned.
  */
 
-export const FINOPS_DEFAULT_PAGE_SIZE = 100;
+const FINOPS_DEFAULT_PAGE_SIZE = 100;
 const LIST_PARAMS = ['project_ids', 'resource_ids', 'resource_names', 'skus', 'invoice_ids'] as const;
 
 /** The charges of a window, clamped or not, as the module comment says. */
-export function chargesInWindow(charges: SimCharge[], after: bigint, before: bigint, clamp: boolean): SimCharge[] {
+function chargesInWindow(charges: SimCharge[], after: bigint, before: bigint, clamp: boolean): SimCharge[] {
   const out: SimCharge[] = [];
   for (const c of charges) {
     const start = micros(c.startDate);

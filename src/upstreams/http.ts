@@ -146,7 +146,7 @@ export interface UpstreamHttpOptions {
   parseError: (status: number, headers: UpstreamResponse['headers'], text: string) => UpstreamError;
 }
 
-export function buildQuery(query: Query): string {
+function buildQuery(query: Query): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue;
@@ -265,7 +265,7 @@ export class UpstreamHttp {
   }
 }
 
-export function requestIdOf(headers: UpstreamResponse['headers']): string | undefined {
+function requestIdOf(headers: UpstreamResponse['headers']): string | undefined {
   const id = headers['x-request-id'];
   return typeof id === 'string' ? id : undefined;
 }

@@ -64,7 +64,7 @@ export function boolean(value: JsonValue | undefined, path: string, key?: string
 const integerText = /^-?\d+$/;
 
 /** An integer of any size, from a JSON number or a numeric string (proto3 JSON may quote int64). */
-export function bigInteger(value: JsonValue | undefined, path: string, key?: string): bigint {
+function bigInteger(value: JsonValue | undefined, path: string, key?: string): bigint {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
   const text = value instanceof JsonNumber ? value.text : typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || !integerText.test(text)) throw new WireShapeError(path, 'an integer', key);

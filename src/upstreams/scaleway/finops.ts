@@ -4,9 +4,6 @@ import type { UpstreamHttp } from '../http.js';
 import type { Charge, ChargeQuery, TokenPage } from './model.js';
 import { chargePage } from './unmarshal.js';
 
-/** The largest `page_size` of `GET /charges` (the JS SDK's validation rule). */
-export const FINOPS_MAX_PAGE_SIZE = 1000;
-
 /**
  * Scaleway Billing FinOps API (`GET /billing/v2beta1/charges`): raw per-resource charges, paged by
  * `next_page_token`. Parameters are snake_case, as every SDK sends them (the docs tutorial's

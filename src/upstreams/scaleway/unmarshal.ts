@@ -94,7 +94,7 @@ export function page<T>(value: JsonValue, key: string, row: (v: JsonValue, path:
 }
 
 /** v2beta1 consumption row. */
-export function consumptionV2beta1(value: JsonValue | undefined, path: string): Consumption {
+function consumptionV2beta1(value: JsonValue | undefined, path: string): Consumption {
   const o = object(value, path);
   return {
     value: money(o.value, path, 'value'),

@@ -8,7 +8,7 @@ import type { ScalrAccount, UsageStatistic } from './model.js';
 
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 
-export function usageStatistic(value: JsonValue | undefined, path: string): UsageStatistic {
+function usageStatistic(value: JsonValue | undefined, path: string): UsageStatistic {
   const o = object(value, path);
   const type = string(o.type, path, 'type');
   if (type !== 'usage-statistics') throw new WireShapeError(path, '"usage-statistics"', 'type');
