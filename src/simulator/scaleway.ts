@@ -6,9 +6,10 @@ import { instant, invalid, type KeyScope, money, oneOf, only, organization, Refu
 import { json, RawNumber, type Route, type SimRequest, type SimSwitches } from './http.js';
 
 /**
- * Scaleway Billing v2beta1 and v2alpha1 as documented in shared/upstreams/scaleway*.md. Stricter
- * than the real API in one way: an unknown query parameter is a 400, so a misspelt filter in the
- * gateway fails its tests instead of being silently ignored.
+ * Scaleway Billing v2beta1 and v2alpha1 as their public contracts document them (docs/upstreams.md).
+ * Stricter than the real API in one way: an unknown query parameter is a 400, so a misspelt filter
+ * in the gateway fails its tests instead of being silently ignored. About 300 lines: the two API
+ * versions share their routes, so they are written side by side (FinOps charges are apart).
  */
 
 const INVOICE_ORDERS = ['start_date', 'issued_date', 'due_date', 'invoice_number', 'total_untaxed', 'total_taxed', 'invoice_type'].flatMap(

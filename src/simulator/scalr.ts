@@ -4,7 +4,7 @@ import type { Route, SimRequest, SimResponse } from './http.js';
 import { jsonBody } from './http.js';
 
 /**
- * Scalr `/api/iacp/v3` as `shared/upstreams/scalr.md` shows it: JSON:API documents, Bearer tokens,
+ * Scalr `/api/iacp/v3` as its API reference shows it (docs/upstreams.md): JSON:API documents, Bearer tokens,
  * `page[number]`/`page[size]` (default 20, at most 100: an assumption, Scalr documents neither),
  * `meta.pagination` and absolute `links`. Days without runs are absent (sparse). The date window
  * `between:<from>,<to>` is taken as [from, to) on UTC days. Like Scalr, a `filter[account]` naming
