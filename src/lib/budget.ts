@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /**
  * What one HTTP request may spend, across every operation of a batch: upstream calls (each holds
  * a page of rows in memory), rows served, and time. Past a limit the field that asked fails;
@@ -53,6 +55,9 @@ export class Budget {
     client?: ClientSignal,
   ) {
     this.signal = this.controller.signal;
+    // Every upstream call of the request listens while it runs (its pool, its retry wait): as many
+    // listeners as calls in flight, which MAX_UPSTREAM_CALLS bounds; Node's warning at 11 would cry leak.
+    setMaxListeners(0, this.signal);
     if (deadlineMs !== undefined) {
       this.timer = setTimeout(() => this.controller.abort(new DeadlineError(deadlineMs)), deadlineMs);
       this.timer.unref();

@@ -41,20 +41,18 @@ export function parseJsonExact(text: string): JsonValue {
       return text.slice(start + 1, i - 1);
     }
     i++;
-    let escaped = false;
     for (;;) {
       const c = text.charCodeAt(i);
       if (Number.isNaN(c)) fail('unterminated string');
       if (c === 34) break;
-      if (c === 92) {
-        escaped = true;
-        i++;
-      } else if (c < 32) fail('control character in string');
+      if (c === 92) i++;
+      else if (c < 32) fail('control character in string');
       i++;
     }
     i++;
-    // JSON.parse does escapes exactly right; only pay for it when there is one.
-    return escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
+    // Only a string with an escape comes here (the pattern above takes every other valid one):
+    // JSON.parse reads escapes exactly right.
+    return JSON.parse(text.slice(start, i)) as string;
   };
   const literal = (word: string, result: JsonValue): JsonValue => {
     if (!text.startsWith(word, i)) fail('unexpected token');
@@ -128,23 +126,35 @@ export function parseJsonExact(text: string): JsonValue {
   return result;
 }
 
+const exactNumber = /^"[^"]*"\s*:\s*(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/;
+
 /**
  * `JSON.parse`, except that the numbers under `keys` keep their source text ({@link JsonNumber}).
- * When each key occurs once (a top-level total, say) the native parser does the work and only
- * those numbers are patched; otherwise this falls back to {@link parseJsonExact}.
+ * When each key occurs once, as a top-level number (a total, say), the native parser does the work
+ * and only those numbers are patched; otherwise this falls back to {@link parseJsonExact}.
  */
 export function parseJsonExactKeys(text: string, keys: readonly string[]): JsonValue {
-  const value = JSON.parse(text) as JsonValue;
+  return topLevelExact(text, keys) ?? parseJsonExact(text);
+}
+
+/**
+ * The fast case of {@link parseJsonExactKeys}: `JSON.parse` with the top-level numbers under `keys`
+ * patched with their source text, or undefined when a key is anywhere else or more than once (the
+ * text of a number elsewhere cannot be found from here without a parser).
+ */
+export function topLevelExact(text: string, keys: readonly string[]): JsonValue | undefined {
+  const value: unknown = JSON.parse(text);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const top = value as { [key: string]: JsonValue };
   for (const key of keys) {
     const quoted = `"${key}"`;
     const at = text.indexOf(quoted);
-    if (at < 0) continue;
-    if (text.indexOf(quoted, at + quoted.length) >= 0) return parseJsonExact(text);
-    const m = /^"[^"]*"\s*:\s*(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(at, at + quoted.length + 400));
-    const top = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, JsonValue>) : undefined;
+    if (at === -1) continue;
+    if (text.indexOf(quoted, at + quoted.length) !== -1) return undefined;
+    const m = exactNumber.exec(text.slice(at, at + quoted.length + 400));
     // The one occurrence must be the top-level number the parser read, or this is not the simple case.
-    if (!m || !top || typeof top[key] !== 'number' || Number(m[1]) !== top[key]) return parseJsonExact(text);
+    if (!m || typeof top[key] !== 'number' || Number(m[1]) !== top[key]) return undefined;
     top[key] = new JsonNumber(m[1]!);
   }
-  return value;
+  return top;
 }

@@ -15,7 +15,7 @@ interface Key {
 
 /** Two independent keys from one secret: the MAC key never doubles as an encryption key. */
 function derive(secret: string): Key {
-  const ikm = Buffer.from(secret, 'utf8');
+  const ikm = Buffer.from(secret);
   return {
     mac: Buffer.from(hkdfSync('sha256', ikm, Buffer.alloc(0), 'billing-graph mac', 32)),
     seal: Buffer.from(hkdfSync('sha256', ikm, Buffer.alloc(0), 'billing-graph seal', 32)),
@@ -74,8 +74,8 @@ export class Keyring {
     const key = this.keys[0]!;
     const iv = createHmac('sha256', key.mac).update(`seal\n${context}\n${plaintext}`).digest().subarray(0, IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key.seal, iv);
-    cipher.setAAD(Buffer.from(context, 'utf8'));
-    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    cipher.setAAD(Buffer.from(context));
+    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
   }
 
@@ -88,8 +88,8 @@ export class Keyring {
     const body = bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES);
     for (const key of this.keys) {
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key.seal, iv);
-        decipher.setAAD(Buffer.from(context, 'utf8'));
+        const decipher = createDecipheriv('aes-256-gcm', key.seal, iv, { authTagLength: TAG_BYTES });
+        decipher.setAAD(Buffer.from(context));
         decipher.setAuthTag(tag);
         return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
       } catch {

@@ -1,7 +1,7 @@
 /**
  * Cuts credentials out of text that leaves the process, in any letter case; with `partial`, also any
- * 12 characters in a row of one (an upstream may echo a key truncated), and a UUID key without its
- * dashes.
+ * 12 characters in a row of one (an upstream may echo a key truncated). A UUID key is cut with or
+ * without its dashes.
  *
  * Partial matching is for text no caller can see (logs): on text a caller sees and can put words
  * into (an error echoing its own input), "which parts get redacted" would answer "is this a piece of
@@ -14,6 +14,7 @@ export const ECHO_WINDOW = 12;
 /** Shorter strings are no credential (and redacting them would garble text). */
 const MIN_SECRET = 8;
 const MARK = '[redacted]';
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** ASCII-only lower case: the text keeps its length, so positions still match the original. */
 const fold = (text: string) => text.replace(/[A-Z]+/g, (m) => m.toLowerCase());
@@ -26,48 +27,34 @@ export class Redactor {
     for (const raw of secrets) {
       if (!raw || raw.length < MIN_SECRET) continue;
       const secret = fold(raw);
-      const forms = partial && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(secret) ? [secret, secret.replaceAll('-', '')] : [secret];
+      // A UUID key is also written without its dashes (Scaleway's secret keys are UUIDs).
+      const forms = uuid.test(secret) ? [secret, secret.replaceAll('-', '')] : [secret];
       for (const form of forms) {
         if (!partial || form.length <= ECHO_WINDOW) this.whole.push(form);
         else for (let i = 0; i + ECHO_WINDOW <= form.length; i++) this.windows.add(form.slice(i, i + ECHO_WINDOW));
       }
     }
-    // Longest first: a secret that contains another is cut whole.
-    this.whole.sort((a, b) => b.length - a.length);
   }
 
   get empty(): boolean {
     return this.windows.size === 0 && this.whole.length === 0;
   }
 
-  /** `text` with every echo of a secret replaced by `[redacted]`. */
+  /** `text` with every echo of a secret replaced by `[redacted]`; overlapping echoes make one mark. */
   redact(text: string): string {
-    if (this.empty || text.length < MIN_SECRET) return text;
+    if (this.empty) return text;
     const folded = fold(text);
     const hit = new Uint8Array(text.length);
-    let any = false;
-    const mark = (at: number, length: number) => {
-      hit.fill(1, at, at + length);
-      any = true;
-    };
-    if (this.windows.size > 0) {
-      for (let i = 0; i + ECHO_WINDOW <= folded.length; i++) if (this.windows.has(folded.slice(i, i + ECHO_WINDOW))) mark(i, ECHO_WINDOW);
-    }
-    for (const secret of this.whole) for (let i = folded.indexOf(secret); i >= 0; i = folded.indexOf(secret, i + 1)) mark(i, secret.length);
-    if (!any) return text;
+    // (Answers' redactors have no windows: no need to slice the text at every position.)
+    if (this.windows.size > 0) for (let i = 0; i + ECHO_WINDOW <= folded.length; i++) if (this.windows.has(folded.slice(i, i + ECHO_WINDOW))) hit.fill(1, i, i + ECHO_WINDOW);
+    for (const secret of this.whole) for (let i = folded.indexOf(secret); i !== -1; i = folded.indexOf(secret, i + 1)) hit.fill(1, i, i + secret.length);
     let out = '';
-    for (let i = 0; i < text.length; ) {
-      if (!hit[i]) {
-        let j = i;
-        while (j < text.length && !hit[j]) j++;
-        out += text.slice(i, j);
-        i = j;
-      } else {
-        while (i < text.length && hit[i]) i++;
-        out += MARK;
-      }
+    let from = 0;
+    for (let i = 0; i < text.length; i++) {
+      if (hit[i] && !hit[i - 1]) out += text.slice(from, i) + MARK;
+      if (hit[i]) from = i + 1;
     }
-    return out;
+    return out + text.slice(from);
   }
 
   /** Every string inside a JSON-like value, redacted (extensions of an error). */

@@ -33,12 +33,19 @@ export interface StreamPosition {
   skip: number;
 }
 
+/** Rows served at a point of the upstream's order: every row before `order`, and at `order` the rows whose identities are in `ties`. */
+export interface Served {
+  order: bigint;
+  ties: string[];
+}
+
 /**
  * Where a token connection resumes: in each of its streams, or (a cursor made from a read of
- * another stream, shared by several connections) after a point of the upstream's order: every row
- * before `order`, and at `order` the rows whose identities are in `ties`, were served.
+ * another stream, shared by several connections) after a point of the upstream's order. A stream
+ * position carries `served` while rows of a tie served by such a read still lie ahead in its
+ * streams (the shared read met the tie's rows in another order): they are skipped when met.
  */
-export type Resume = { streams: StreamPosition[] } | { after: { order: bigint; ties: string[] } };
+export type Resume = { streams: StreamPosition[]; served?: Served } | { after: Served };
 
 /** What a token cursor is bound to: it opens only for this connection with these arguments. */
 export function tokenContext(name: string, filter: unknown): string {
@@ -46,13 +53,22 @@ export function tokenContext(name: string, filter: unknown): string {
 }
 
 export function tokenCursor(keys: Keyring, context: string, resume: Resume): string {
+  const served = (s: Served) => [String(s.order), s.ties];
   const body =
-    'streams' in resume ? ['s', resume.streams.map((p) => [p.token ?? null, p.skip])] : ['a', String(resume.after.order), resume.after.ties];
+    'streams' in resume
+      ? ['s', resume.streams.map((p) => [p.token ?? null, p.skip]), ...(resume.served ? served(resume.served) : [])]
+      : ['a', ...served(resume.after)];
   return `t2.${keys.seal(context, JSON.stringify(body))}`;
 }
 
 const isPosition = (p: unknown): p is [string | null, number] =>
   Array.isArray(p) && p.length === 2 && (p[0] === null || typeof p[0] === 'string') && Number.isSafeInteger(p[1]) && (p[1] as number) >= 0;
+
+function servedOf([order, ties, ...rest]: unknown[]): Served | undefined {
+  if (rest.length > 0 || typeof order !== 'string' || !/^-?\d{1,20}$/.test(order)) return undefined;
+  if (!Array.isArray(ties) || !ties.every((t) => typeof t === 'string')) return undefined;
+  return { order: BigInt(order), ties };
+}
 
 /** The resume point a cursor stands for (`streams` positions, one per stream). */
 export function decodeTokenCursor(keys: Keyring, context: string, streams: number, cursor: string): Resume {
@@ -61,10 +77,14 @@ export function decodeTokenCursor(keys: Keyring, context: string, streams: numbe
   // Sealed by us, so well-formed; checked all the same, as everything that crosses the boundary.
   const body = JSON.parse(text) as unknown[];
   if (body[0] === 's' && Array.isArray(body[1]) && body[1].length === streams && body[1].every(isPosition)) {
-    return { streams: (body[1] as [string | null, number][]).map(([token, skip]) => (token === null ? { skip } : { token, skip })) };
+    const positions = (body[1] as [string | null, number][]).map(([token, skip]) => (token === null ? { skip } : { token, skip }));
+    if (body.length === 2) return { streams: positions };
+    const served = servedOf(body.slice(2));
+    if (served) return { streams: positions, served };
   }
-  if (body[0] === 'a' && typeof body[1] === 'string' && /^-?\d{1,20}$/.test(body[1]) && Array.isArray(body[2]) && body[2].every((t) => typeof t === 'string')) {
-    return { after: { order: BigInt(body[1]), ties: body[2] as string[] } };
+  if (body[0] === 'a') {
+    const after = servedOf(body.slice(1));
+    if (after) return { after };
   }
   throw refused('after');
 }

@@ -75,7 +75,7 @@ export function offsetConnection<T, P extends UpstreamPage<T>>(source: OffsetSou
   const fromEnd = last !== undefined && end === undefined;
 
   const size = source.pageSize;
-  const hintKey = `${source.tenant ?? ''}\n${source.name}\n${JSON.stringify(source.filter)}`;
+  const hintKey = JSON.stringify([source.tenant, source.name, source.filter]);
   const hinted = source.hints?.get(hintKey);
   const fetched = new Map<number, Promise<P>>();
   const fetchPage = (page: number) => {
@@ -155,12 +155,6 @@ export function offsetConnection<T, P extends UpstreamPage<T>>(source: OffsetSou
   let window: Promise<{ from: number; to: number; rows: T[]; totalCount: number }> | undefined;
   const resolve = () =>
     (window ??= (async () => {
-      if (end === start && !fromEnd) {
-        // An empty window needs no rows, only the total for pageInfo.
-        const totalCount = await total();
-        const at = Math.min(start, totalCount);
-        return { from: at, to: at, rows: [], totalCount };
-      }
       const totalCount = await total();
       const { from, to } = windowFor(totalCount);
       return { from, to, rows: await read(from, to, totalCount), totalCount };
@@ -188,7 +182,7 @@ export function offsetConnection<T, P extends UpstreamPage<T>>(source: OffsetSou
     },
     anchor: firstPage,
     async all() {
-      if (hinted !== undefined && hinted > 0) prefetch(0, hinted);
+      if (hinted) prefetch(0, hinted);
       const totalCount = await total();
       return read(0, totalCount, totalCount);
     },

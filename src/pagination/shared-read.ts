@@ -1,5 +1,5 @@
 import type { TokenRow, TokenWindow } from './connection.js';
-import { MergedReader, type TokenSource } from './token.js';
+import { MergedReader, TokenPageLimitError, type TokenSource } from './token.js';
 
 /**
  * Serves several connections from one read of a shared source (say 20 resources' charges from one
@@ -31,34 +31,31 @@ export async function readShared<T>(source: TokenSource<T>, consumers: StreamCon
       if (taken[i]!.length === c.count) more[i] = true;
       else taken[i]!.push(row);
     });
-  let exhausted = false;
-  while (!more.some(Boolean)) {
-    const row = await reader.next();
-    if (!row) {
-      exhausted = true;
-      break;
+  try {
+    while (!more.some(Boolean)) {
+      const row = await reader.next();
+      if (!row) break;
+      accept(row.node);
     }
-    accept(row.node);
+  } catch (error) {
+    // Together they need more pages than one read may follow; alone, each may need fewer.
+    if (error instanceof TokenPageLimitError) return consumers.map(() => undefined);
+    throw error;
   }
   // What the pages already fetched hold, without fetching another.
-  for (let row = exhausted ? undefined : reader.nextBuffered(); row; row = reader.nextBuffered()) accept(row.node);
-  exhausted ||= reader.finished;
+  for (let row = reader.nextBuffered(); row; row = reader.nextBuffered()) accept(row.node);
+  const exhausted = reader.finished;
   return consumers.map((_, i) => (more[i] || exhausted ? { rows: resumable(source, taken[i]!), hasNextPage: more[i]! } : undefined));
 }
 
 /** Each row with its resume point: its place in the order, and the rows served at that place. */
 function resumable<T>(source: TokenSource<T>, rows: T[]): TokenRow<T>[] {
   const out: TokenRow<T>[] = [];
-  let ties: string[] = [];
-  let order: bigint | undefined;
   for (const node of rows) {
-    const at = source.order(node);
-    if (at !== order) {
-      ties = [];
-      order = at;
-    }
-    ties = [...ties, source.identity(node)];
-    out.push({ node, after: { after: { order: at, ties } } });
+    const order = source.order(node);
+    const before = out.at(-1)?.after;
+    const tied = before && 'after' in before && before.after.order === order ? before.after.ties : [];
+    out.push({ node, after: { after: { order, ties: [...tied, source.identity(node)] } } });
   }
   return out;
 }

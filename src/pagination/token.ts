@@ -4,7 +4,7 @@ import type { Keyring } from '../lib/keys.js';
 import type { TokenPage } from '../lib/page.js';
 import { UpstreamBadResponseError, type UpstreamName } from '../upstreams/errors.js';
 import type { TokenRow, TokenWindow } from './connection.js';
-import type { Resume, StreamPosition } from './cursor.js';
+import type { Resume, Served, StreamPosition } from './cursor.js';
 
 /**
  * Token upstreams (FinOps charges: `next_page_token`). A connection reads one or more token streams
@@ -36,6 +36,9 @@ export interface TokenSource<T> {
   budget?: Budget;
 }
 
+/** A read needed more pages than MAX_TOKEN_PAGES. */
+export class TokenPageLimitError extends UpstreamBadResponseError {}
+
 interface StreamState<T> {
   token?: string;
   page?: TokenPage<T>;
@@ -54,25 +57,20 @@ export class MergedReader<T> {
   private readonly states: StreamState<T>[];
   private pages = 0;
   /** Rows served before a resume point of the upstream's order: every row before `order`, and these ties at it. */
-  private readonly served?: { order: bigint; ties: Map<string, number> };
+  private served?: { order: bigint; ties: Map<string, number> };
 
   constructor(
     private readonly source: TokenSource<T>,
     start: Resume | undefined,
   ) {
-    const positions: StreamPosition[] | undefined = start && 'streams' in start ? start.streams : undefined;
-    this.states = Array.from({ length: source.streams }, (_, i) => ({
-      token: positions?.[i]?.token,
-      offset: positions?.[i]?.skip ?? 0,
-      done: false,
-      seen: new Set<string>(),
-      fromCursor: positions?.[i]?.token !== undefined,
-      empty: 0,
-    }));
-    if (start && 'after' in start) {
+    // A cursor's positions are one per stream (its decoding checks the count); no cursor starts every stream at its first row.
+    const positions: StreamPosition[] = start && 'streams' in start ? start.streams : Array.from({ length: source.streams }, () => ({ skip: 0 }));
+    this.states = positions.map(({ token, skip }) => ({ token, offset: skip, done: false, seen: new Set<string>(), fromCursor: token !== undefined, empty: 0 }));
+    const served = start && ('after' in start ? start.after : start.served);
+    if (served) {
       const ties = new Map<string, number>();
-      for (const id of start.after.ties) ties.set(id, (ties.get(id) ?? 0) + 1);
-      this.served = { order: start.after.order, ties };
+      for (const id of served.ties) ties.set(id, (ties.get(id) ?? 0) + 1);
+      this.served = { order: served.order, ties };
     }
   }
 
@@ -85,7 +83,8 @@ export class MergedReader<T> {
     const served = this.served;
     if (!served) return false;
     const order = this.source.order(row);
-    if (order !== served.order) return order < served.order;
+    if (order < served.order) return true;
+    if (order > served.order) return false;
     const id = this.source.identity(row);
     const left = served.ties.get(id) ?? 0;
     if (left === 0) return false;
@@ -97,10 +96,12 @@ export class MergedReader<T> {
   private async fill(i: number): Promise<void> {
     const s = this.states[i]!;
     const { pages, emptyPages } = this.source.limits;
-    for (;;) {
-      if (s.done) return;
+    while (!s.done) {
       if (!s.page) {
-        if (++this.pages > pages) throw this.bad(`needed more than ${pages} pages for one read (MAX_TOKEN_PAGES); ask for a narrower window or filter`);
+        if (++this.pages > pages) {
+          const { upstream } = this.source;
+          throw new TokenPageLimitError(`${upstream} needed more than ${pages} pages for one read (MAX_TOKEN_PAGES); ask for a narrower window or filter`, { upstream });
+        }
         try {
           s.page = await this.source.fetchPage(i, s.token);
         } catch (error) {
@@ -163,7 +164,17 @@ export class MergedReader<T> {
 
   private take(i: number): { node: T; stream: number } {
     const s = this.states[i]!;
-    return { node: s.page!.rows[s.offset++]!, stream: i };
+    const node = s.page!.rows[s.offset++]!;
+    // Past the served point every stream is past it too (rows come in order): nothing more to skip.
+    if (this.served && this.source.order(node) > this.served.order) this.served = undefined;
+    return { node, stream: i };
+  }
+
+  /** The served ties not met yet, which a resume point from the streams' positions must still skip. */
+  unmetTies(): Served | undefined {
+    if (!this.served) return undefined;
+    const ties = [...this.served.ties].flatMap(([id, left]) => Array<string>(left).fill(id));
+    return ties.length > 0 ? { order: this.served.order, ties } : undefined;
   }
 
   /**
@@ -196,9 +207,9 @@ export async function readTokenWindow<T>(source: TokenSource<T>, start: Resume |
     const row = await reader.next();
     if (!row) return { rows, hasNextPage: false };
     // Peeking first makes the resume point skip a finished page instead of re-reading it.
-    const more = await reader.peek();
-    rows.push({ node: row.node, after: { streams: reader.position() } });
-    if (more === undefined) return { rows, hasNextPage: false };
+    await reader.peek();
+    const served = reader.unmetTies();
+    rows.push({ node: row.node, after: served ? { streams: reader.position(), served } : { streams: reader.position() } });
   }
   return { rows, hasNextPage: (await reader.peek()) !== undefined };
 }

@@ -75,3 +75,21 @@ describe('money', () => {
     },
   );
 });
+
+describe('money at its edges', () => {
+  it('refuses nanos of a billion or more either way, and nanos against the sign of units', () => {
+    expect(() => decimalFromUnitsNanos(0n, 1_000_000_000n)).toThrow('nanos 1000000000 out of range');
+    expect(() => decimalFromUnitsNanos(0n, -1_000_000_000n)).toThrow('nanos -1000000000 out of range');
+    expect(() => decimalFromUnitsNanos(1n, -1n)).toThrow('units 1 and nanos -1 have opposite signs');
+    expect(() => decimalFromUnitsNanos(-1n, 1n)).toThrow(RangeError);
+    expect(formatDecimal(decimalFromUnitsNanos(5n, 0n))).toBe('5');
+    expect(formatDecimal(decimalFromUnitsNanos(-5n, 0n))).toBe('-5');
+    expect(formatDecimal(decimalFromUnitsNanos(0n, -999_999_999n))).toBe('-0.999999999');
+  });
+
+  it('writes minus zero as zero', () => {
+    expect(decimalText('-0')).toBe('0');
+    expect(decimalText('-0.0')).toBe('0');
+  });
+});
+
