@@ -4,14 +4,15 @@ import type { AuthSettings } from './config/tokens.js';
 import { PDF_PATH, useAuth } from './http/auth.js';
 import { type Context, createContext, endBudget, type Services } from './context.js';
 import { maskError } from './errors.js';
+import { ClientGoneError } from './lib/budget.js';
 import { examples } from './http/graphiql.js';
 import { invoicePdfResponse } from './http/invoice-pdf.js';
 import type { QueryLimits } from './config/limits.js';
 import { limitPlugins } from './http/limits.js';
+import { quietExpected, useUpstreamLog } from './http/log.js';
 import { documentText, type Manifest, usePersistedDocuments } from './http/persisted.js';
 import { redactingLogger, Secrets, useRedaction } from './http/redaction.js';
 import { getSchema } from './schema/index.js';
-import { UpstreamError } from './upstreams/errors.js';
 
 export interface GatewayOptions extends Services {
   /** Serve GraphiQL on GET /graphql from a browser. */
@@ -45,7 +46,10 @@ function invoicePdfRoute(services: Services, logger: YogaLogger): Plugin {
       const res = (serverContext as { res?: { destroy(error?: Error): void } } | undefined)?.res;
       const cut = res
         ? (error: unknown) => {
-            logger.warn(`Invoice PDF cut mid-file: ${error instanceof Error ? error.message : String(error)}`);
+            // A client that left sees nothing of it; an upstream that failed mid-file is news.
+            const text = `Invoice PDF cut mid-file: ${error instanceof Error ? error.message : String(error)}`;
+            if (error instanceof ClientGoneError) logger.debug(text);
+            else logger.warn(text);
             res.destroy();
           }
         : undefined;
@@ -62,26 +66,6 @@ function invoicePdfRoute(services: Services, logger: YogaLogger): Plugin {
   };
 }
 
-/**
- * Logs what an upstream said when it failed (its own words, redacted like any log line), with its
- * request id: callers get the gateway's words only.
- */
-function useUpstreamLog(logger: YogaLogger): Plugin {
-  const log = (errors: readonly { originalError?: unknown }[] | undefined) => {
-    for (const error of errors ?? []) {
-      const original = error.originalError;
-      if (!(original instanceof UpstreamError)) continue;
-      const where = [original.status === undefined ? undefined : `HTTP ${original.status}`, original.requestId && `request ${original.requestId}`].filter(Boolean).join(', ');
-      logger.warn(`${original.code} from ${original.upstream}${where ? ` (${where})` : ''}: ${original.detail ?? original.message}`);
-    }
-  };
-  return {
-    onExecutionResult({ result }) {
-      if (result && !(Symbol.asyncIterator in result)) log((result as { errors?: readonly { originalError?: unknown }[] }).errors);
-    },
-  };
-}
-
 /** Headers a browser client sends: content type, the gateway token, passthrough credentials. */
 const CORS_HEADERS = ['content-type', 'authorization', 'x-auth-token', 'x-scalr-token', 'x-request-id'];
 
@@ -93,7 +77,7 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
   const level = options.logging ?? 'info';
   const base = typeof level === 'object' ? level : createLogger(level === true ? 'info' : level === false ? 'silent' : level);
   const persisted = options.persisted ?? { manifest: new Map(), only: false };
-  const logger = redactingLogger(base, own);
+  const logger = quietExpected(redactingLogger(base, own));
   return createYoga<Record<string, never>, Context>({
     schema: getSchema(),
     context: ({ request }) => createContext(services, request),

@@ -14,6 +14,19 @@ describe('a gateway without Scalr', () => {
     expect(codes(r)).toEqual(['UPSTREAM_NOT_CONFIGURED']);
     expect(stack.sim.log).toHaveLength(0);
   });
+
+  it('answers node(id:) and nodes(ids:) of a Scalr account the same way: an error, not a silent null', async () => {
+    const gid = Buffer.from('ScalrAccount:acc-abc123').toString('base64');
+    const one = await stack.query(`{ node(id: "${gid}") { id } }`);
+    expect(codes(one)).toEqual(['UPSTREAM_NOT_CONFIGURED']);
+    const many = await stack.query(`{ nodes(ids: ["${gid}"]) { id } }`);
+    expect(codes(many)).toEqual(['UPSTREAM_NOT_CONFIGURED']);
+    // Not found stays null, as Relay expects of node(id:).
+    const org = Buffer.from('Organization:00000000-0000-4000-8000-000000000000').toString('base64');
+    const none = await stack.query(`{ node(id: "${org}") { id } }`);
+    expect(none.errors).toBeUndefined();
+    expect(none.data.node).toBeNull();
+  });
 });
 
 describe('bad upstream data', () => {
@@ -34,6 +47,24 @@ describe('bad upstream data', () => {
     const r = await stack.query(`{ organization { discounts(first: 5) { edges { node { value } } } } }`);
     expect(codes(r)).toEqual(['UPSTREAM_BAD_RESPONSE']);
     expect(r.errors![0]!.message).toMatch(/exponent/);
+  });
+
+  it('refuses a decimal with more digits than exact sums can hold, instead of rounding a sum silently', async () => {
+    const d = { id: '8b1f7a30-0c5e-4d2b-9a11-1b2c3d4e5f60', organization_id: stack.orgs[0], description: 'x', value: 1, value_used: 0, value_remaining: 1, mode: 'discount_mode_value', filters: [] };
+    for (const huge of [`1${'0'.repeat(41)}`, `0.${'0'.repeat(60)}1`, '1e300', '1e-100']) {
+      const body = JSON.stringify({ total_count: 1, discounts: [d] }).replace('"value":1', `"value":${huge}`);
+      stack.sim.inject({ path: '/billing/v2beta1/discounts', status: 200, headers: { 'content-type': 'application/json' }, body, times: 1 });
+      const r = await stack.query(`{ organization { discounts(first: 5) { edges { node { value } } } } }`);
+      expect(codes(r), huge).toEqual(['UPSTREAM_BAD_RESPONSE']);
+      expect(r.errors![0]!.message).toMatch(/at most 40 digits before the point and 60 after/);
+    }
+    // The largest accepted, exactly.
+    const largest = `${'9'.repeat(40)}.${'9'.repeat(59)}1`;
+    const body = JSON.stringify({ total_count: 1, discounts: [d] }).replace('"value":1', `"value":${largest}`);
+    stack.sim.inject({ path: '/billing/v2beta1/discounts', status: 200, headers: { 'content-type': 'application/json' }, body, times: 1 });
+    const r = await stack.query(`{ organization { discounts(first: 5) { edges { node { value } } } } }`);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.organization.discounts.edges[0].node.value).toBe(largest);
   });
 
   it('leaves decimal.js’ global settings alone, and sums exactly all the same', async () => {

@@ -87,6 +87,24 @@ describe('faults through the graph', () => {
     expect(codes(await stack.query(`{ organization { discounts(first: 2) { totalCount } } }`))).toEqual(['UPSTREAM_UNAVAILABLE']);
   });
 
+  it('never resumes a JSON body cut mid-way with a range request when retries are on: it fails UPSTREAM_UNAVAILABLE', async () => {
+    // undici's retry would ask for `range: bytes=N-` and stitch two answers together where an
+    // upstream (or a proxy) answers 206: an answer is read whole from one response, or not at all.
+    const retrying = await import('./helpers/stack.js').then((m) => m.startStack({ retry: { retries: 2, baseDelayMs: 5, maxDelayMs: 10, retryAfterCapMs: 100 } }));
+    try {
+      retrying.sim.inject({ path: '/billing/v2beta1/invoices', cutAfterBytes: 100, times: 1 });
+      const r = await retrying.query(`{ organization { invoices(first: 5) { totalCount } } }`);
+      expect(codes(r)).toEqual(['UPSTREAM_UNAVAILABLE']);
+      const calls = retrying.sim.calls('/billing/v2beta1/invoices');
+      expect(calls.map((c) => c.headers.range)).toEqual([undefined]);
+      // A failure before the answer began is retried, as before.
+      retrying.sim.inject({ path: '/billing/v2beta1/invoices', drop: true, times: 1 });
+      expect((await retrying.query(`{ organization { invoices(first: 5) { totalCount } } }`)).errors).toBeUndefined();
+    } finally {
+      await retrying.close();
+    }
+  });
+
   it('stops following an upstream that answers empty pages with a fresh token forever', async () => {
     stack.sim.inject({ path: '/billing/v2beta1/charges', endlessTokens: true });
     const r = await stack.query(CHARGES, { f: WINDOW, first: 10 });

@@ -59,6 +59,19 @@ describe('GET /invoices/{id}.pdf', () => {
     expect(chunks.at(-1)!.at).toBeGreaterThanOrEqual(650);
   });
 
+  it('answers 504 UPSTREAM_TIMEOUT when the upstream sends its headers, then no byte within UPSTREAM_CALL_TIMEOUT_MS', async () => {
+    const timed = await startStack({ callTimeoutMs: 300 });
+    try {
+      const invoice = timed.sim.data.invoices.get(timed.orgs[0]!)![5]!;
+      timed.sim.inject({ path: `/billing/v2beta1/invoices/${invoice.id}/download`, stallMs: 2_000, times: 1 });
+      const res = await timed.yoga.fetch(`http://gateway.test/invoices/${invoice.id}.pdf`);
+      expect(res.status).toBe(504);
+      expect(await res.json()).toMatchObject({ error: { code: 'UPSTREAM_TIMEOUT', upstream: 'scaleway' } });
+    } finally {
+      await timed.close();
+    }
+  });
+
   it('serves a file whose upstream name is not Latin-1 (an ASCII fallback, the exact name encoded), and frees its connection', async () => {
     const invoice = stack.sim.data.invoices.get(stack.orgs[0]!)![6]!.id;
     for (const name of ["%E2%82%AC-facture.pdf", 'bad%0D%0Aname.pdf', '%ZZbroken.pdf']) {

@@ -6,7 +6,7 @@ import { offsetConnection } from '../pagination/offset.js';
 import { upstreamExtensions } from '../errors.js';
 import { BudgetExceededError, ClientGoneError, DeadlineError } from '../lib/budget.js';
 import { UpstreamError } from '../upstreams/errors.js';
-import { transportError } from '../upstreams/http.js';
+import { callError } from '../upstreams/http.js';
 import { UUID } from '../lib/uuid.js';
 
 
@@ -40,7 +40,7 @@ async function nextChunk(iterator: AsyncIterator<Uint8Array> | Iterator<Uint8Arr
   try {
     return await iterator.next();
   } catch (error) {
-    throw error instanceof Error && !(error instanceof UpstreamError) && !isRequestAbort(error) ? transportError('scaleway', error) : error;
+    throw error instanceof Error && !(error instanceof UpstreamError) && !isRequestAbort(error) ? callError('scaleway', error) : error;
   }
 }
 

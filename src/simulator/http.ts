@@ -49,6 +49,8 @@ export interface Fault {
   drop?: boolean;
   /** Send the body in two halves this many ms apart. */
   slowBodyMs?: number;
+  /** Send the headers, then nothing for this many ms, then the body. */
+  stallMs?: number;
   /** Send this many bytes of the body, then cut the connection. */
   cutAfterBytes?: number;
   /** Send the body this many bytes at a time, each `everyMs` apart (a body that never stalls long, but never ends soon). */

@@ -168,6 +168,10 @@ export class Simulator {
         await sleep(fault.trickle.everyMs, undefined, { signal: gone.signal }).catch(() => undefined);
       }
       res.end();
+    } else if (fault?.stallMs) {
+      res.flushHeaders();
+      await sleep(fault.stallMs, undefined, { signal: gone.signal }).catch(() => undefined);
+      if (!gone.signal.aborted) res.end(body);
     } else if (fault?.slowBodyMs && body.length > 1) {
       const half = Math.floor(body.length / 2);
       res.write(body.slice(0, half));

@@ -45,6 +45,7 @@ function retryInterceptor(policy: RetryPolicy): Dispatcher.DispatcherComposeInte
       const { statusCode, code, headers } = err as Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[] | undefined> };
       const retryable =
         opts.method === 'GET' &&
+        !(AFTER_HEADERS in err) &&
         (code === undefined || code === 'UND_ERR_REQ_RETRY' || RETRY_ERRORS.includes(code)) &&
         (statusCode === undefined || RETRY_STATUSES.includes(statusCode)) &&
         state.counter <= policy.retries;
@@ -66,6 +67,30 @@ function retryInterceptor(policy: RetryPolicy): Dispatcher.DispatcherComposeInte
   });
 }
 
+/** Set on an error that came after a successful answer had begun (its body cut): such a call is not retried. */
+const AFTER_HEADERS = Symbol('afterHeaders');
+
+/**
+ * Marks failures that come after an answer's head, beneath the retry interceptor: undici's retry
+ * would resume such a body with `range: bytes=N-`, and an upstream or proxy that answers 206 to it
+ * would have two versions of a list stitched into one. An answer is read whole from one response.
+ */
+const markBodyFailures: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) => {
+  let began = false;
+  return dispatch(opts, {
+    onRequestStart: (controller, context) => handler.onRequestStart?.(controller, context),
+    onRequestUpgrade: (controller, statusCode, headers, socket) => handler.onRequestUpgrade?.(controller, statusCode, headers, socket),
+    onResponseStart: (controller, statusCode, headers, statusMessage) => {
+      // A failed status is the retry's own business (it ends that answer itself): a body only.
+      began = statusCode < 300;
+      handler.onResponseStart?.(controller, statusCode, headers, statusMessage);
+    },
+    onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
+    onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
+    onResponseError: (controller, error) => handler.onResponseError?.(controller, began ? Object.assign(error, { [AFTER_HEADERS]: true }) : error),
+  });
+};
+
 /**
  * One connection pool for one upstream (Scaleway, Scalr, or invoice PDFs apart): its `connections`
  * are the calls in flight to it, others wait in the pool's queue. Keep-alive matters: a connection
@@ -80,7 +105,8 @@ export function createAgent(timeouts: HttpTimeouts, retry: RetryPolicy | undefin
     bodyTimeout: timeouts.body,
     connect: { timeout: timeouts.connect },
   });
-  return retry && retry.retries > 0 ? agent.compose(retryInterceptor(retry)) : agent;
+  // compose: the first interceptor is the innermost, next to the pool.
+  return retry && retry.retries > 0 ? agent.compose(markBodyFailures, retryInterceptor(retry)) : agent;
 }
 
 /**
@@ -207,13 +233,7 @@ export class UpstreamHttp {
   /** The typed error for a call that failed: the request's own abort as it is, else the transport's. */
   private failure(error: unknown, signal: AbortSignal | undefined): Error {
     if (signal?.aborted && signal.reason !== undefined) return signal.reason as Error;
-    if (error instanceof CallTimeoutError) {
-      return new UpstreamTimeoutError(`${this.options.upstream} took longer than ${error.ms} ms to send one answer (UPSTREAM_CALL_TIMEOUT_MS)`, {
-        upstream: this.options.upstream,
-        cause: error,
-      });
-    }
-    return this.redacted(transportError(this.options.upstream, error));
+    return this.redacted(callError(this.options.upstream, error));
   }
 
   /** A body as text, failing typed (a cut connection, a timeout, an abort). */
@@ -268,6 +288,14 @@ export class UpstreamHttp {
 function requestIdOf(headers: UpstreamResponse['headers']): string | undefined {
   const id = headers['x-request-id'];
   return typeof id === 'string' ? id : undefined;
+}
+
+/** A call's failure, typed: its answer's total time ran out (UPSTREAM_CALL_TIMEOUT_MS), or the transport's. */
+export function callError(upstream: UpstreamName, error: unknown): UpstreamError {
+  if (error instanceof CallTimeoutError) {
+    return new UpstreamTimeoutError(`${upstream} took longer than ${error.ms} ms to send one answer (UPSTREAM_CALL_TIMEOUT_MS)`, { upstream, cause: error });
+  }
+  return transportError(upstream, error);
 }
 
 /** Maps undici's transport failures (by their stable `code`) to typed errors. */

@@ -97,11 +97,23 @@ export function decimal(value: JsonValue | undefined, path: string, key?: string
   // double: 1e-324 to 1e308) comes near the bound.
   const exponent = /[eE]([+-]?\d+)$/.exec(text);
   if (exponent && Math.abs(Number(exponent[1])) > MAX_EXPONENT) throw new WireShapeError(path, `a decimal number with an exponent within ±${MAX_EXPONENT}`, key);
-  return decimalText(text);
+  const plain = decimalText(text);
+  const [whole, fraction = ''] = plain.replace('-', '').split('.') as [string, string?];
+  if (whole.length > MAX_WHOLE_DIGITS || fraction.length > MAX_FRACTION_DIGITS) {
+    throw new WireShapeError(path, `a decimal number of at most ${MAX_WHOLE_DIGITS} digits before the point and ${MAX_FRACTION_DIGITS} after`, key);
+  }
+  return plain;
 }
 
-/** Largest decimal exponent accepted from an upstream. */
+/** Largest decimal exponent accepted from an upstream (beyond it, even writing the number out is refused). */
 const MAX_EXPONENT = 400;
+/**
+ * Digits accepted before and after the point: a sum of any number of such values below 10^100
+ * spans at most 200 digits, the precision of exact sums (`Exact` in lib/money.ts), so no sum is ever rounded.
+ * Money is far inside (int64 units, nine decimals; floats of 17 significant digits).
+ */
+const MAX_WHOLE_DIGITS = 40;
+const MAX_FRACTION_DIGITS = 60;
 
 export function optionalDecimal(value: JsonValue | undefined, path: string, key?: string): DecimalText | undefined {
   return value === null || value === undefined ? undefined : decimal(value, path, key);

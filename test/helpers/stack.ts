@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { YogaLogger } from 'graphql-yoga';
 import type { AuthSettings } from '../../src/config/tokens.js';
 import { clientFactory } from '../../src/clients.js';
 import { createGateway } from '../../src/gateway.js';
@@ -63,6 +64,8 @@ export interface StackOptions {
   tokenPageLimits?: { pages: number; emptyPages: number };
   corsOrigins?: string[];
   persisted?: { manifest: Manifest; only: boolean };
+  /** Receives the gateway's log (default: the transcript). */
+  logging?: YogaLogger;
 }
 
 /** The suite's signing key: configured like the others, so that the secrets scan looks for it. */
@@ -101,7 +104,7 @@ export async function startStack(options: StackOptions = {}) {
   });
   const yoga = createGateway({
     clientsFor,
-    logging: transcriptLogger,
+    logging: options.logging ?? transcriptLogger,
     graphiql: options.graphiql,
     plugins: [recordResponses],
     // Production's defaults, so that every test runs under them.
