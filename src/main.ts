@@ -8,7 +8,7 @@ import { TotalHints } from './pagination/totals.js';
 import { Keyring } from './lib/keys.js';
 import { Secrets } from './http/redaction.js';
 import { loadManifests, type Manifest, PROJECT_MANIFESTS } from './http/persisted.js';
-import { createAgent } from './upstreams/http.js';
+import { createAgent } from './upstreams/pool.js';
 
 /**
  * The crash guard: a promise rejected with nobody to hear it is a bug, but one request's bug must

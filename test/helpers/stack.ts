@@ -9,7 +9,7 @@ import { Keyring } from '../../src/lib/keys.js';
 import { loadManifests, type Manifest, PROJECT_MANIFESTS } from '../../src/http/persisted.js';
 import { Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
 import type { BillingApiVersion, HttpTimeouts, RetryPolicy } from '../../src/config/upstreams.js';
-import { createAgent } from '../../src/upstreams/http.js';
+import { createAgent } from '../../src/upstreams/pool.js';
 import { SCALR_TOKEN, SECRET, SIGNING_KEY } from './secrets.js';
 import { recordResponses, transcriptLogger } from './transcript.js';
 

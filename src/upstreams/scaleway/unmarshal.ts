@@ -1,5 +1,5 @@
 import type { JsonValue } from '../../lib/json.js';
-import { retryAfterMs } from '../http.js';
+import { retryAfterMs } from '../pool.js';
 import {
   array,
   boolean,
