@@ -120,4 +120,12 @@ describe('readShared', () => {
     ]);
     expect(windows).toEqual([undefined, undefined]);
   });
+
+  it('passes on any other failure of the shared read', async () => {
+    const { source, fault } = tokenStreams(ordered(12), { pageSize: 2 });
+    fault(() => {
+      throw new Error('upstream down');
+    });
+    await expect(readShared(source, [{ count: 3, owns: owner(0, 2) }, { count: 3, owns: owner(1, 2) }])).rejects.toThrow('upstream down');
+  });
 });

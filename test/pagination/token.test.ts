@@ -111,7 +111,8 @@ describe('readTokenWindow', () => {
     const { source, calls } = tokenStreams(ordered(20), { pageSize: 1, limits: { pages: 4, emptyPages: 5 } });
     await expect(readTokenWindow(source, undefined, 10)).rejects.toThrow(UpstreamBadResponseError);
     await expect(readTokenWindow(source, undefined, 10)).rejects.toThrow(/more than 4 pages for one read/);
-    expect(calls).toHaveLength(8);
+    await expect(readTokenWindow(source, undefined, 10)).rejects.toMatchObject({ upstream: 'scaleway', code: 'UPSTREAM_BAD_RESPONSE' });
+    expect(calls).toHaveLength(12);
     // Four pages are enough for three rows and the one after.
     expect(ids((await readTokenWindow(source, undefined, 3)).rows)).toEqual(['r0', 'r1', 'r2']);
   });
@@ -154,6 +155,15 @@ describe('readTokenWindow', () => {
     await expect(readTokenWindow(source, { streams: [{ token: 's0p1', skip: 0 }] }, 10)).rejects.toThrow(/repeated a page token/);
     // Seen at once: the page is not asked for a second time.
     expect(calls).toEqual([[0, 's0p1']]);
+  });
+
+  it('forgets served ties the list no longer holds once past their place: later cursors do not carry them', async () => {
+    const { source } = tokenStreams(ordered(6, (i) => Math.floor(i / 2)), { pageSize: 2 });
+    const w = await readTokenWindow(source, { after: { order: 1n, ties: ['gone'] } }, 10);
+    expect(ids(w.rows)).toEqual(['r2', 'r3', 'r4', 'r5']);
+    // While the read is at order 1 the tie might still come (a tie's rows come in any order): carried;
+    // once a row past it was taken, not.
+    expect(w.rows.map((r) => 'served' in r.after)).toEqual([true, true, false, false]);
   });
 
   it('serves a row after the resume point even when its identity equals a tie served before it', async () => {
