@@ -1,7 +1,9 @@
 import type { Dispatcher } from 'undici';
 import type { Caller } from './access/caller.js';
+import type { PageCache } from './fleet/pages.js';
 import type { Budget } from './lib/budget.js';
-import { Gate } from './upstreams/http.js';
+import type { Metrics } from './observe/metrics.js';
+import { Gate } from './upstreams/pool.js';
 import type { BillingApiVersion } from './config/upstreams.js';
 import { ScalewayBillingClient } from './upstreams/scaleway/client.js';
 import { ScalewayFinOpsClient } from './upstreams/scaleway/finops.js';
@@ -26,6 +28,15 @@ export interface ClientSettings {
   passthrough: boolean;
   /** Longest time one upstream call may take (ms). */
   callTimeoutMs?: number;
+  /** Upstream answers cached for every request (absent: none). */
+  pages?: PageCache;
+  metrics?: Metrics;
+}
+
+/** What a request asks of its clients beyond its credentials. */
+export interface ClientOptions {
+  /** Re-read every upstream answer, and refresh the cache with it (the request's `Cache-Control: no-cache`). */
+  refresh?: boolean;
 }
 
 /**
@@ -33,20 +44,30 @@ export interface ClientSettings {
  * caller's, and the request's budget (calls counted, all aborted with the request). The pools and
  * their waiting bounds are shared by every request.
  */
-export function clientFactory(settings: ClientSettings): (caller: Caller, budget?: Budget) => Clients {
+export function clientFactory(settings: ClientSettings): (caller: Caller, budget?: Budget, options?: ClientOptions) => Clients {
   const scalewayGate = new Gate(settings.scaleway.maxOutstanding);
   const pdfGate = new Gate(settings.pdf.maxOutstanding);
   const scalrGate = new Gate(settings.scalr?.maxOutstanding ?? 1);
-  const { callTimeoutMs } = settings;
-  return (caller, budget) => {
+  const { callTimeoutMs, metrics } = settings;
+  return (caller, budget, options = {}) => {
+    const cache = settings.pages && { pages: settings.pages, refresh: options.refresh === true };
     const scalewayKey = (settings.passthrough ? caller.scalewayKey : settings.scaleway.secretKey) ?? '';
     const scalrToken = (settings.passthrough ? caller.scalrToken : settings.scalr?.token) ?? '';
-    const scaleway = { apiUrl: settings.scaleway.apiUrl, secretKey: scalewayKey, dispatcher: settings.scaleway.dispatcher, gate: scalewayGate, budget, callTimeoutMs };
+    const scaleway = {
+      apiUrl: settings.scaleway.apiUrl,
+      secretKey: scalewayKey,
+      dispatcher: settings.scaleway.dispatcher,
+      gate: scalewayGate,
+      budget,
+      callTimeoutMs,
+      cache,
+      metrics,
+      now: settings.scaleway.now,
+    };
     return {
       billing: new ScalewayBillingClient({
         ...scaleway,
         version: settings.scaleway.version,
-        now: settings.scaleway.now,
         pdf: { dispatcher: settings.pdf.dispatcher, gate: pdfGate },
       }),
       finops: new ScalewayFinOpsClient(scaleway),
@@ -60,6 +81,9 @@ export function clientFactory(settings: ClientSettings): (caller: Caller, budget
           gate: scalrGate,
           budget,
           callTimeoutMs,
+          cache,
+          metrics,
+          now: settings.scaleway.now,
         }),
     };
   };

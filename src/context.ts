@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import type { Caller } from './access/caller.js';
 import { callerOf } from './access/request.js';
-import type { Clients } from './clients.js';
+import type { ClientOptions, Clients } from './clients.js';
 import { Budget } from './lib/budget.js';
 import type { Keyring } from './lib/keys.js';
 import type { UpstreamName } from './upstreams/errors.js';
@@ -59,7 +59,7 @@ export interface GraphSettings {
 export interface Services {
   settings: GraphSettings;
   /** The clients of a request: with the gateway's credentials or (passthrough) the caller's, counting calls against its budget. */
-  clientsFor(caller: Caller, budget?: Budget): Clients;
+  clientsFor(caller: Caller, budget?: Budget, options?: ClientOptions): Clients;
   /** What one request may spend (every operation of a batch together), and its deadline. */
   limits: { maxUpstreamCalls: number; maxResponseRows: number; requestTimeoutMs?: number };
 }
@@ -237,7 +237,9 @@ export function endBudget(request: Request): void {
 export function createContext(services: Services, request: Request): Context {
   const caller = callerOf(request);
   const budget = budgetOf(services, request);
-  const clients = services.clientsFor(caller, budget);
+  // `Cache-Control: no-cache`: the caller wants today's figures, not the cache's.
+  const refresh = /(?:^|,)\s*no-cache\s*(?:,|$)/i.test(request.headers.get('cache-control') ?? '');
+  const clients = services.clientsFor(caller, budget, { refresh });
   const loaders = createLoaders(clients, services.settings);
   return {
     ...clients,

@@ -14,6 +14,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const LAYERS: [name: string, matches: (path: string) => boolean][] = [
   ['lib', (p) => p.startsWith('src/lib/')],
   ['config', (p) => p.startsWith('src/config/')],
+  ['observe', (p) => p.startsWith('src/observe/')],
+  ['fleet', (p) => p.startsWith('src/fleet/')],
   ['upstreams', (p) => p.startsWith('src/upstreams/')],
   ['domain', (p) => p.startsWith('src/access/') || p.startsWith('src/pagination/') || p === 'src/errors.ts' || p === 'src/clients.ts'],
   ['context', (p) => p === 'src/context.ts'],

@@ -1,6 +1,7 @@
 import { type AuthMode, type AuthSettings, parseTokens } from './tokens.js';
 import { DEFAULT_LIMITS, type QueryLimits } from './limits.js';
 import { readScwProfile, type ScwProfile } from './scw-file.js';
+import { type FleetConfig, readFleet } from './fleet.js';
 import { type BillingApiVersion, type HttpTimeouts, type RetryPolicy, scalrBaseUrl } from './upstreams.js';
 import { MIN_KEY_LENGTH } from '../lib/keys.js';
 import { UUID } from '../lib/uuid.js';
@@ -53,6 +54,7 @@ export interface Config {
     preferProfile?: string;
     pageSize: number;
   };
+  fleet: FleetConfig;
   finops: {
     /** `page_size` of charge calls (the upstream allows 1..1000). */
     pageSize: number;
@@ -272,6 +274,7 @@ export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | und
     corsOrigins,
     persistedOnly: bool('PERSISTED_ONLY', false),
     scalrBaseUrl: scalrBase,
+    fleet: readFleet({ get, int, problems }, production),
     timeouts: {
       connect: int('UPSTREAM_CONNECT_TIMEOUT_MS', 5_000, 1, 600_000),
       headers: int('UPSTREAM_HEADERS_TIMEOUT_MS', 15_000, 1, 600_000),

@@ -43,6 +43,8 @@ interface ClientSignal {
 export class Budget {
   calls = 0;
   rows = 0;
+  /** Upstream answers this request had from the cache (no call made). */
+  hits = 0;
   /** Aborted at the deadline or when the client goes; every upstream call of the request listens. */
   readonly signal: AbortSignal;
   private readonly controller = new AbortController();
@@ -77,6 +79,11 @@ export class Budget {
       throw new BudgetExceededError(`This request needs more than ${this.maxCalls} upstream calls; ask for less (fewer organizations, smaller windows, no whole-list totals), or page.`, 'MAX_UPSTREAM_CALLS', this.maxCalls);
     }
     this.calls++;
+  }
+
+  /** Counts an answer from the cache: no upstream call, nothing against the limit. */
+  hit(): void {
+    this.hits++;
   }
 
   /** Counts rows served; throws when the request's answer would hold more than the limit. */

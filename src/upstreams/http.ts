@@ -1,43 +1,21 @@
+import { createHash } from 'node:crypto';
 import { type Dispatcher, request } from 'undici';
+import type { Finality, PageCache } from '../fleet/pages.js';
 import type { Budget } from '../lib/budget.js';
+import { type Metrics, routeTemplate } from '../observe/metrics.js';
 import { type JsonValue, parseJsonExact, parseJsonExactKeys } from '../lib/json.js';
 import { Redactor } from '../lib/redact.js';
 import {
   errorClassForStatus,
   type UpstreamError,
   UpstreamBadResponseError,
-  UpstreamBusyError,
   UpstreamTimeoutError,
   UpstreamUnauthenticatedError,
   UpstreamUnavailableError,
   type UpstreamName,
   upstreamMessage,
 } from './errors.js';
-import { retryAfterMs } from './pool.js';
-
-/**
- * The calls one upstream may have outstanding: in flight on its pool, or waiting there for a
- * connection. Past it a call fails at once (UPSTREAM_BUSY, with a Retry-After) instead of joining
- * a queue that only grows while the upstream is slow.
- */
-export class Gate {
-  private outstanding = 0;
-
-  constructor(readonly max: number) {}
-
-  /** Enters, or throws UPSTREAM_BUSY; returns the function that leaves (call it once). */
-  enter(upstream: UpstreamName): () => void {
-    if (this.outstanding >= this.max) {
-      throw new UpstreamBusyError(`Too many ${upstream === 'scaleway' ? 'Scaleway' : 'Scalr'} calls are waiting already; retry shortly`, { upstream, retryAfter: 1 });
-    }
-    this.outstanding++;
-    let left = false;
-    return () => {
-      if (!left) this.outstanding--;
-      left = true;
-    };
-  }
-}
+import { type Gate, retryAfterMs } from './pool.js';
 
 /** An answer's body took longer than the call's limit. */
 class CallTimeoutError extends Error {
@@ -76,11 +54,27 @@ export interface UpstreamHttpOptions {
   missingCredentials?: string;
   /** Turns a non-2xx answer into the upstream's typed error. */
   parseError: (status: number, headers: UpstreamResponse['headers'], text: string) => UpstreamError;
+  /** The credential the calls carry: answers are cached under its hash, never shared with another. */
+  credential?: string;
+  /** Upstream answers cached for every request; `refresh` (the request's Cache-Control: no-cache) re-reads them. */
+  cache?: { pages: PageCache; refresh: boolean };
+  metrics?: Metrics;
 }
 
-function buildQuery(query: Query): string {
+/** How a cached GET reads its answer: the parse (at the boundary), and whether the answer can still change. */
+export interface ReadOptions<T> {
+  /** Keep numbers as source text: every one, or those under these keys (see getJson). */
+  exact?: boolean | readonly string[];
+  /** Whether the parsed answer can still change upstream; `open` when absent. */
+  finality?: (value: T) => Finality;
+}
+
+function buildQuery(query: Query, sorted = false): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
+  const entries = Object.entries(query);
+  // A cache key: the same parameters in any order are the same request.
+  if (sorted) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [key, value] of entries) {
     if (value === undefined) continue;
     if (Array.isArray(value)) for (const item of value) params.append(key, item);
     else params.append(key, String(value));
@@ -107,6 +101,7 @@ export class UpstreamHttp {
     budget?.call();
     const leave = this.options.gate?.enter(upstream) ?? (() => {});
     const signal = budget?.signal;
+    const done = this.measure(path);
     let res: Dispatcher.ResponseData;
     try {
       // Queued and in flight alike, the call ends with its request (deadline, client gone).
@@ -118,6 +113,7 @@ export class UpstreamHttp {
       });
     } catch (error) {
       leave();
+      done(0);
       throw this.failure(error, signal);
     }
     // The headers came in time (undici's headers timeout counts from the call's start on its
@@ -125,15 +121,65 @@ export class UpstreamHttp {
     const body = res.body;
     const timer = callTimeoutMs === undefined ? undefined : setTimeout(() => body.destroy(new CallTimeoutError(callTimeoutMs)), callTimeoutMs);
     // A body closes once read, dumped, destroyed or failed: the call is over then.
+    const status = res.statusCode;
     body.once('close', () => {
       clearTimeout(timer);
       leave();
+      done(status);
     });
     if (res.statusCode >= 200 && res.statusCode < 300) {
       return { status: res.statusCode, headers: res.headers, body, signal };
     }
     const text = await this.read(body, signal);
     throw this.redacted(this.options.parseError(res.statusCode, res.headers, text));
+  }
+
+  /** Counts a call in flight now; the function returned ends it with its status (0: no answer). */
+  private measure(path: string): (status: number) => void {
+    const { metrics, upstream } = this.options;
+    if (!metrics) return () => {};
+    const endpoint = routeTemplate(path);
+    metrics.upstreamInFlight.inc({ upstream });
+    const end = metrics.upstreamDuration.startTimer({ upstream, endpoint });
+    let ended = false;
+    return (status) => {
+      if (ended) return;
+      ended = true;
+      metrics.upstreamInFlight.dec({ upstream });
+      metrics.upstreamRequests.inc({ upstream, endpoint, status: String(status) });
+      end();
+    };
+  }
+
+  /**
+   * GET, parse and check an answer (`read`, at the boundary), through the cache when there is one:
+   * a hit makes no upstream call (and counts none against the request's budget), and is parsed and
+   * checked like a fresh answer. The cache key is the full request and the credential's hash.
+   */
+  async getParsed<T>(path: string, query: Query, read: (json: JsonValue) => T, { exact = false, finality }: ReadOptions<T> = {}): Promise<T> {
+    const cache = this.options.cache;
+    if (!cache) return read(await this.getJson(path, query, exact));
+    let fresh: { value: T } | undefined;
+    const { text, hit } = await cache.pages.read(
+      `${this.credentialTag()}\n${this.options.baseUrl}${path}${buildQuery(query, true)}`,
+      async () => {
+        const answer = await this.getText(path, query);
+        const value = read(this.parse(answer.text, path, exact, answer));
+        fresh = { value };
+        // Only an answer the parse accepted is stored.
+        return { text: answer.text, finality: finality?.(value) ?? 'open' };
+      },
+      { refresh: cache.refresh, signal: this.options.budget?.signal },
+    );
+    if (hit) this.options.budget?.hit();
+    return fresh ? fresh.value : read(this.parse(text, path, exact));
+  }
+
+  private tag?: string;
+
+  /** The credential as a cache key part: a hash, never the credential. */
+  private credentialTag(): string {
+    return (this.tag ??= createHash('sha256').update(this.options.credential ?? '').digest('base64url'));
   }
 
   /** The typed error for a call that failed: the request's own abort as it is, else the transport's. */
@@ -174,17 +220,27 @@ export class UpstreamHttp {
    * ({@link parseJsonExactKeys}, native speed when they are top-level).
    */
   async getJson(path: string, query: Query = {}, exact: boolean | readonly string[] = false): Promise<JsonValue> {
-    const { upstream } = this.options;
+    const answer = await this.getText(path, query);
+    return this.parse(answer.text, path, exact, answer);
+  }
+
+  /** A 2xx answer's body as text, with its status and headers. */
+  private async getText(path: string, query: Query): Promise<{ text: string; status: number; headers: UpstreamResponse['headers'] }> {
     const res = await this.get(path, query);
-    const text = await this.read(res.body, res.signal);
+    return { text: await this.read(res.body, res.signal), status: res.status, headers: res.headers };
+  }
+
+  /** JSON text → value (see getJson); malformed text is the upstream's fault, typed as such. */
+  private parse(text: string, path: string, exact: boolean | readonly string[], answer?: { status: number; headers: UpstreamResponse['headers'] }): JsonValue {
+    const { upstream } = this.options;
     try {
       if (exact === true) return parseJsonExact(text);
       return exact ? parseJsonExactKeys(text, exact) : (JSON.parse(text) as JsonValue);
     } catch (error) {
       throw this.redacted(new UpstreamBadResponseError(`${upstream} answered ${path} with malformed JSON`, {
         upstream,
-        status: res.status,
-        requestId: requestIdOf(res.headers),
+        status: answer?.status,
+        requestId: answer && requestIdOf(answer.headers),
         cause: error,
       }));
     }

@@ -1,7 +1,8 @@
 import { Agent, type Dispatcher, interceptors } from 'undici';
 import type { HttpTimeouts, RetryPolicy } from '../config/upstreams.js';
+import { UpstreamBusyError, type UpstreamName } from './errors.js';
 
-/** Connection pools to the upstreams, and their retries: what a call of `UpstreamHttp` (http.ts) goes through. */
+/** Connection pools to the upstreams, their retries, and the bound on calls waiting: what a call of `UpstreamHttp` (http.ts) goes through. */
 
 // Worth another try: the upstream or a proxy was briefly unable (rate limit, overload, restart).
 const RETRY_STATUSES = [429, 500, 502, 503, 504];
@@ -97,3 +98,26 @@ export function createAgent(timeouts: HttpTimeouts, retry: RetryPolicy | undefin
   return retry && retry.retries > 0 ? agent.compose(markBodyFailures, retryInterceptor(retry)) : agent;
 }
 
+/**
+ * The calls one upstream may have outstanding: in flight on its pool, or waiting there for a
+ * connection. Past it a call fails at once (UPSTREAM_BUSY, with a Retry-After) instead of joining
+ * a queue that only grows while the upstream is slow.
+ */
+export class Gate {
+  private outstanding = 0;
+
+  constructor(readonly max: number) {}
+
+  /** Enters, or throws UPSTREAM_BUSY; returns the function that leaves (call it once). */
+  enter(upstream: UpstreamName): () => void {
+    if (this.outstanding >= this.max) {
+      throw new UpstreamBusyError(`Too many ${upstream === 'scaleway' ? 'Scaleway' : 'Scalr'} calls are waiting already; retry shortly`, { upstream, retryAfter: 1 });
+    }
+    this.outstanding++;
+    let left = false;
+    return () => {
+      if (!left) this.outstanding--;
+      left = true;
+    };
+  }
+}

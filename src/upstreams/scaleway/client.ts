@@ -1,6 +1,7 @@
 import type { BillingApiVersion } from '../../config/upstreams.js';
 import { UUID } from '../../lib/uuid.js';
 import { UnsupportedQueryError, UpstreamBadResponseError } from '../errors.js';
+import { invoiceClosed, invoicePageClosed, periodClosed } from '../finality.js';
 import type { UpstreamHttp } from '../http.js';
 import { parsed, type ScalewayConnection, scalewayHttp } from './http.js';
 import type {
@@ -31,8 +32,6 @@ export interface ScalewayBillingOptions extends ScalewayConnection {
   version: BillingApiVersion;
   /** Invoice PDFs on a pool of their own: a slow reader of a file never holds a connection the graph needs. */
   pdf?: Pick<ScalewayConnection, 'dispatcher' | 'gate'>;
-  /** The clock deciding the current billing period (v2alpha1 serves only that one). */
-  now?: () => Date;
 }
 
 /**
@@ -52,7 +51,8 @@ export class ScalewayBillingClient {
     this.now = options.now ?? (() => new Date());
     this.base = `/billing/${options.version}`;
     this.http = scalewayHttp(options);
-    this.files = options.pdf ? scalewayHttp({ ...options, ...options.pdf }) : this.http;
+    // Files are streamed through, never cached.
+    this.files = options.pdf ? scalewayHttp({ ...options, ...options.pdf, cache: undefined }) : this.http;
   }
 
   /** `GET /invoices`. */
@@ -61,18 +61,20 @@ export class ScalewayBillingClient {
     if (alpha && query.type === 'credit_note') {
       throw new UnsupportedQueryError('Billing API v2alpha1 has no credit notes', 'invoiceType');
     }
-    const json = await this.http.getJson(`${this.base}/invoices`, {
-      organization_id: query.organizationId,
-      [alpha ? 'started_after' : 'billing_period_start_after']: query.startedAfter,
-      [alpha ? 'started_before' : 'billing_period_start_before']: query.startedBefore,
-      invoice_type: query.type,
-      order_by: query.orderBy,
-      page: pageRequest.page,
-      page_size: pageRequest.pageSize,
-    });
-    return ofOrganization(
-      parsed(json, (v) => page(v, 'invoices', alpha ? invoiceV2alpha1 : invoiceV2beta1)),
-      query.organizationId,
+    return this.http.getParsed(
+      `${this.base}/invoices`,
+      {
+        organization_id: query.organizationId,
+        [alpha ? 'started_after' : 'billing_period_start_after']: query.startedAfter,
+        [alpha ? 'started_before' : 'billing_period_start_before']: query.startedBefore,
+        invoice_type: query.type,
+        order_by: query.orderBy,
+        page: pageRequest.page,
+        page_size: pageRequest.pageSize,
+      },
+      (json) => ofOrganization(parsed(json, (v) => page(v, 'invoices', alpha ? invoiceV2alpha1 : invoiceV2beta1)), query.organizationId),
+      // v2alpha1 names no invoice state: none of its answers is known to be final.
+      { finality: (p) => (alpha ? 'open' : invoicePageClosed(query.startedBefore, p.rows, this.now())) },
     );
   }
 
@@ -80,8 +82,7 @@ export class ScalewayBillingClient {
   async getInvoice(invoiceId: string): Promise<Invoice> {
     if (this.version === 'v2alpha1') throw new UnsupportedQueryError('Billing API v2alpha1 cannot get one invoice', 'id');
     invoicePath(invoiceId);
-    const json = await this.http.getJson(`${this.base}/invoices/${encodeURIComponent(invoiceId)}`);
-    return parsed(json, (v) => invoiceV2beta1(v, '$'));
+    return this.http.getParsed(`${this.base}/invoices/${encodeURIComponent(invoiceId)}`, {}, (json) => parsed(json, (v) => invoiceV2beta1(v, '$')), { finality: invoiceClosed });
   }
 
   /**
@@ -90,7 +91,7 @@ export class ScalewayBillingClient {
    */
   async listConsumptions(query: ConsumptionQuery, pageRequest: PageRequest): Promise<ConsumptionPage> {
     if (this.version === 'v2alpha1') return this.consumptionsV2alpha1(query, pageRequest);
-    const json = await this.http.getJson(
+    return this.http.getParsed(
       `${this.base}/consumptions`,
       {
         // The upstream takes exactly one of organization_id and project_id: always the organization.
@@ -101,10 +102,10 @@ export class ScalewayBillingClient {
         page: pageRequest.page,
         page_size: pageRequest.pageSize,
       },
+      (json) => parsed(json, consumptionPageV2beta1),
       // The one float of the page: the discount total.
-      ['total_discount_untaxed_value'],
+      { exact: ['total_discount_untaxed_value'], finality: () => periodClosed(query.billingPeriod, this.now()) },
     );
-    return parsed(json, consumptionPageV2beta1);
   }
 
   private async consumptionsV2alpha1(query: ConsumptionQuery, pageRequest: PageRequest): Promise<ConsumptionPage> {
@@ -114,8 +115,8 @@ export class ScalewayBillingClient {
     if (!query.orderBy.startsWith('updated_at')) {
       throw new UnsupportedQueryError('Billing API v2alpha1 cannot order consumption', 'orderBy');
     }
-    const json = await this.http.getJson(`${this.base}/consumption`, { organization_id: query.organizationId });
-    const all = parsed(json, consumptionsV2alpha1);
+    // The current month only: open.
+    const all = await this.http.getParsed(`${this.base}/consumption`, { organization_id: query.organizationId }, (json) => parsed(json, consumptionsV2alpha1));
     const rows = all.rows.filter((r) => !query.categoryName || r.categoryName === query.categoryName);
     const start = (pageRequest.page - 1) * pageRequest.pageSize;
     return { rows: rows.slice(start, start + pageRequest.pageSize), totalCount: rows.length, updatedAt: all.updatedAt };
@@ -126,14 +127,12 @@ export class ScalewayBillingClient {
     if (this.version === 'v2alpha1' && !query.orderBy.startsWith('creation_date')) {
       throw new UnsupportedQueryError('Billing API v2alpha1 orders discounts by creation date only', 'orderBy');
     }
-    const json = await this.http.getJson(
+    // Discounts are used up as bills come: open.
+    return this.http.getParsed(
       `${this.base}/discounts`,
       { organization_id: query.organizationId, order_by: query.orderBy, page: pageRequest.page, page_size: pageRequest.pageSize },
-      true,
-    );
-    return ofOrganization(
-      parsed(json, (v) => page(v, 'discounts', discount)),
-      query.organizationId,
+      (json) => ofOrganization(parsed(json, (v) => page(v, 'discounts', discount)), query.organizationId),
+      { exact: true },
     );
   }
 

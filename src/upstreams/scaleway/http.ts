@@ -1,7 +1,9 @@
 import type { Dispatcher } from 'undici';
 import type { Budget } from '../../lib/budget.js';
 import type { JsonValue } from '../../lib/json.js';
-import { type Gate, UpstreamHttp } from '../http.js';
+import type { Metrics } from '../../observe/metrics.js';
+import { UpstreamHttp, type UpstreamHttpOptions } from '../http.js';
+import type { Gate } from '../pool.js';
 import { parseWire } from '../wire-reader.js';
 import { scalewayError } from './unmarshal.js';
 
@@ -17,10 +19,15 @@ export interface ScalewayConnection {
   budget?: Budget;
   /** Longest time one call may take (ms). */
   callTimeoutMs?: number;
+  /** The gateway's cache of answers, and whether this request re-reads them (Cache-Control: no-cache). */
+  cache?: UpstreamHttpOptions['cache'];
+  metrics?: Metrics;
+  /** The clock deciding which answers can no longer change (finality.ts), and the current billing period. */
+  now?: () => Date;
 }
 
 /** HTTP for any Scaleway API: `X-Auth-Token`, JSON, Scaleway's error bodies. */
-export function scalewayHttp({ apiUrl, secretKey, dispatcher, gate, budget, callTimeoutMs }: ScalewayConnection): UpstreamHttp {
+export function scalewayHttp({ apiUrl, secretKey, dispatcher, gate, budget, callTimeoutMs, cache, metrics }: ScalewayConnection): UpstreamHttp {
   return new UpstreamHttp({
     upstream: 'scaleway',
     baseUrl: apiUrl,
@@ -30,6 +37,9 @@ export function scalewayHttp({ apiUrl, secretKey, dispatcher, gate, budget, call
     budget,
     callTimeoutMs,
     secrets: [secretKey],
+    credential: secretKey,
+    cache,
+    metrics,
     missingCredentials: secretKey ? undefined : 'No Scaleway secret key: send one as X-Auth-Token',
     parseError: scalewayError,
   });

@@ -2,7 +2,10 @@ import type { Dispatcher } from 'undici';
 import type { Budget } from '../../lib/budget.js';
 import type { Page } from '../../lib/page.js';
 import { UpstreamBadRequestError, UpstreamBadResponseError } from '../errors.js';
-import { type Gate, UpstreamHttp, type Query } from '../http.js';
+import type { Metrics } from '../../observe/metrics.js';
+import { usageClosed } from '../finality.js';
+import { UpstreamHttp, type UpstreamHttpOptions, type Query } from '../http.js';
+import type { Gate } from '../pool.js';
 import { parseWire } from '../wire-reader.js';
 import type { ScalrAccount, UsageQuery, UsageStatistic } from './model.js';
 import { account, type JsonApiPage, scalrError, usagePage } from './unmarshal.js';
@@ -20,6 +23,11 @@ export interface ScalrOptions {
   budget?: Budget;
   /** Longest time one call may take (ms). */
   callTimeoutMs?: number;
+  /** The gateway's cache of answers, and whether this request re-reads them. */
+  cache?: UpstreamHttpOptions['cache'];
+  metrics?: Metrics;
+  /** The clock deciding which usage can no longer change. */
+  now?: () => Date;
 }
 
 /**
@@ -46,8 +54,10 @@ function slice<T>(rows: T[], page: number, pageSize: number): Page<T> {
 /** Scalr `/api/iacp/v3` client: JSON:API in, domain objects out. */
 export class ScalrClient {
   private readonly http: UpstreamHttp;
+  private readonly now: () => Date;
 
   constructor(options: ScalrOptions) {
+    this.now = options.now ?? (() => new Date());
     this.http = new UpstreamHttp({
       upstream: 'scalr',
       baseUrl: options.baseUrl,
@@ -62,6 +72,9 @@ export class ScalrClient {
       budget: options.budget,
       callTimeoutMs: options.callTimeoutMs,
       secrets: [options.token],
+      credential: options.token,
+      cache: options.cache,
+      metrics: options.metrics,
       missingCredentials: options.token ? undefined : 'No Scalr token: send one as X-Scalr-Token',
       parseError: scalrError,
     });
@@ -87,7 +100,9 @@ export class ScalrClient {
     let first: JsonApiPage<UsageStatistic>;
     // Without the filter, whose rows come back is the token's choice: each must then name the account.
     let unfiltered = false;
-    const read = async (path: string, search?: Query) => ofAccount(parseWire('scalr', await this.http.getJson(path, search), usagePage), query.accountId, unfiltered);
+    const closed = usageClosed(query.to, this.now());
+    const read = (path: string, search: Query = {}) =>
+      this.http.getParsed(path, search, (json) => ofAccount(parseWire('scalr', json, usagePage), query.accountId, unfiltered), { finality: () => closed });
     try {
       first = await read('/usage-statistics', params);
     } catch (error) {
@@ -127,7 +142,6 @@ export class ScalrClient {
 
   /** `GET /accounts/{id}`: 404 when unknown or not visible with this token. */
   async getAccount(accountId: string): Promise<ScalrAccount> {
-    const json = await this.http.getJson(`/accounts/${encodeURIComponent(accountId)}`);
-    return parseWire('scalr', json, account);
+    return this.http.getParsed(`/accounts/${encodeURIComponent(accountId)}`, {}, (json) => parseWire('scalr', json, account));
   }
 }

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Keyring, Signer } from '../lib/keys.js';
+import type { Store } from './store.js';
+
+/** What the Redis store reports: each failure (counted), and once per outage that Redis went and came back. */
+export interface RedisEvents {
+  failed(use: 'cache' | 'lock' | 'limit'): void;
+  down(message: string): void;
+  up(): void;
+}
+
+/** Deletes a lock only if it still holds the caller's token. */
+const UNLOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+
+/** Longest a Redis command may take before the gateway reads around it, ms (Redis answers in well under 1). */
+const COMMAND_TIMEOUT_MS = 250;
+
+/**
+ * A Redis connection that never fails a query: commands fail fast when Redis is away (no offline
+ * queue, one short timeout each), it reconnects in the background, and an outage is reported once.
+ */
+export function connectRedis(url: string, events: RedisEvents): Redis {
+  const redis = new Redis(url, {
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    connectTimeout: 2_000,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    // Reconnect forever, backing off to 2 s: Redis coming back is picked up without a restart.
+    retryStrategy: (times) => Math.min(2_000, 50 * 2 ** Math.min(times, 6)),
+    lazyConnect: false,
+  });
+  let healthy = true;
+  redis.on('error', (error: Error) => {
+    if (!healthy) return;
+    healthy = false;
+    // ioredis' messages name the host and port, never the password.
+    events.down(error.message);
+  });
+  redis.on('ready', () => {
+    if (healthy) return;
+    healthy = true;
+    events.up();
+  });
+  return redis;
+}
+
+/**
+ * A {@link Store} on Redis, shared by the replicas. Billing data at rest in a shared service is
+ * sealed: values are encrypted and authenticated with the gateway's signing keys (AES-256-GCM,
+ * bound to their key, so an entry cannot be moved under another key), and keys are MACs, so that
+ * neither organization ids nor credentials' hashes can be read off Redis.
+ */
+export class RedisStore implements Store {
+  readonly shared = true;
+  private readonly names: Signer;
+  /** Locks this process holds, with the token that proves it. */
+  private readonly held = new Map<string, string>();
+
+  constructor(
+    readonly redis: Redis,
+    private readonly keys: Keyring,
+    private readonly events: RedisEvents,
+    private readonly prefix = 'bg1:',
+  ) {
+    this.names = keys.signer('redis-key');
+  }
+
+  /** The Redis key of a store key: a MAC, the same on every replica that shares the signing keys. */
+  name(key: string): string {
+    return `${this.prefix}${this.names.sign(key)}`;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    const sealed = await this.command('cache', () => this.redis.get(this.name(key)));
+    // Not ours (another key ring), or changed: a miss.
+    return sealed === null ? undefined : this.keys.open(key, sealed);
+  }
+
+  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    if (ttlSeconds <= 0) return;
+    await this.command('cache', () => this.redis.set(this.name(key), this.keys.seal(key, value), 'EX', ttlSeconds));
+  }
+
+  async lock(key: string, ms: number): Promise<boolean> {
+    const token = randomUUID();
+    const taken = (await this.command('lock', () => this.redis.set(`${this.name(key)}:lock`, token, 'PX', ms, 'NX'))) === 'OK';
+    if (taken) this.held.set(key, token);
+    return taken;
+  }
+
+  /** Lets go of a lock this process holds; one that expired and was taken by another replica is left to it. */
+  async unlock(key: string): Promise<void> {
+    const token = this.held.get(key);
+    if (token === undefined) return;
+    this.held.delete(key);
+    await this.command('lock', () => this.redis.eval(UNLOCK, 1, `${this.name(key)}:lock`, token));
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+
+  /** A command, counted when it fails; the failure is thrown on for the caller to read around. */
+  private async command<T>(use: 'cache' | 'lock', run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      this.events.failed(use);
+      throw error;
+    }
+  }
+}
