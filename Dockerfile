@@ -8,7 +8,8 @@ COPY src ./src
 RUN npx tsc -p tsconfig.build.json
 
 FROM node:22-bookworm-slim
-# Production refuses to start without GATEWAY_AUTH and GATEWAY_SIGNING_KEYS: pass them at run time.
+# Production refuses to start without GATEWAY_SIGNING_KEYS and a way to authenticate callers
+# (GATEWAY_AUTH, or GATEWAY_TOKENS, which imply tokens): pass them at run time.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=4000

@@ -18,8 +18,6 @@ export function notFound(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'NOT_FOUND' } });
 }
 
-export const isNotFound = (error: unknown): boolean => error instanceof GraphQLError && error.extensions?.code === 'NOT_FOUND';
-
 /** Extensions for an upstream failure; never the request, its headers or the upstream body beyond its message. */
 export function upstreamExtensions(error: UpstreamError): Record<string, unknown> {
   return {

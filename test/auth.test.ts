@@ -73,8 +73,15 @@ describe('gateway tokens', () => {
     const ids = await stack.query(`{ organization(id: "${GLOBEX}") { id invoices(first: 1) { edges { node { id } } } discounts(first: 1) { edges { node { id } } } } }`, {}, all);
     const o = ids.data.organization;
     stack.sim.resetLog();
-    const r = await stack.query(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [o.id, o.invoices.edges[0].node.id, o.discounts.edges[0].node.id] }, acme);
-    expect(r.data.nodes).toEqual([null, null, null]);
+    const own = Buffer.from(`Organization:${ACME}`).toString('base64');
+    const r = await stack.query(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [o.id, o.invoices.edges[0].node.id, o.discounts.edges[0].node.id, own] }, acme);
+    expect(r.data.nodes).toEqual([null, null, null, { id: own }]);
+    // Each one NOT_FOUND, as for an id that names nothing: "not yours" and "does not exist" are one answer.
+    expect(r.errors!.map((e: any) => [e.extensions.code, e.path])).toEqual([
+      ['NOT_FOUND', ['nodes', 0]],
+      ['NOT_FOUND', ['nodes', 1]],
+      ['NOT_FOUND', ['nodes', 2]],
+    ]);
     expect(stack.sim.log).toHaveLength(0);
   });
 

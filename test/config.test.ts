@@ -199,6 +199,16 @@ describe('Scalr configuration', () => {
     expect(loadConfig({ SCW_SECRET_KEY: KEY, SCALR_TOKEN: 'tok', SCALR_HOSTNAME: 'http://127.0.0.1:9999' }).scalr?.baseUrl).toBe('http://127.0.0.1:9999/api/iacp/v3');
   });
 
+  it('refuses a SCALR_HOSTNAME that is no http(s) host, and a HOST that is no host', () => {
+    for (const host of ['ftp://acme.scalr.io', 'file:///etc/passwd', 'javascript:alert(1)', 'acme scalr.io', 'acme.scalr.io/../x?y']) {
+      expect(problems({ SCW_SECRET_KEY: KEY, SCALR_TOKEN: 'tok', SCALR_HOSTNAME: host }), host).toContain('SCALR_HOSTNAME must be a host name (acme.scalr.io) or an http(s) URL');
+    }
+    for (const host of ['exa mple', 'http://x']) {
+      expect(problems({ SCW_SECRET_KEY: KEY, HOST: host }), host).toContain('HOST must be a host name or an IP address to listen on');
+    }
+    for (const host of ['0.0.0.0', '::', '127.0.0.1', 'localhost', 'gateway.internal']) expect(loadConfig({ SCW_SECRET_KEY: KEY, HOST: host }).host).toBe(host);
+  });
+
   it('names bad Scalr variables without echoing the token', () => {
     const list = problems({ SCW_SECRET_KEY: KEY, SCALR_TOKEN: 'very-secret', SCALR_ACCOUNT_ID: 'account-1', SCALR_PAGE_SIZE: '500', SCALR_PREFER_PROFILE: 'pre view' });
     for (const name of ['SCALR_ACCOUNT_ID', 'SCALR_PAGE_SIZE', 'SCALR_PREFER_PROFILE']) expect(list.some((p) => p.startsWith(name))).toBe(true);
@@ -233,6 +243,12 @@ profiles:
       secret_key: KEY,
       api_url: 'https://api.other.test',
     });
+  });
+
+  it('takes an empty variable as unset: the profile still fills it (an empty SCW_SECRET_KEY does not start demo mode)', () => {
+    const config = load({ HOME: '/home/u', SCW_SECRET_KEY: '', SCW_DEFAULT_ORGANIZATION_ID: '  ' }, (env) => readScwProfile(env, read));
+    expect(config.demo).toBe(false);
+    expect(config.scaleway.secretKey).toBe('99999999-0000-4000-8000-000000000000');
   });
 
   it('lets environment variables override the profile', () => {

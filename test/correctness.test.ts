@@ -21,10 +21,10 @@ describe('a gateway without Scalr', () => {
     expect(codes(one)).toEqual(['UPSTREAM_NOT_CONFIGURED']);
     const many = await stack.query(`{ nodes(ids: ["${gid}"]) { id } }`);
     expect(codes(many)).toEqual(['UPSTREAM_NOT_CONFIGURED']);
-    // Not found stays null, as Relay expects of node(id:).
+    // An organization not served: null with NOT_FOUND, as any node id that names nothing of the caller's.
     const org = Buffer.from('Organization:00000000-0000-4000-8000-000000000000').toString('base64');
     const none = await stack.query(`{ node(id: "${org}") { id } }`);
-    expect(none.errors).toBeUndefined();
+    expect(codes(none)).toEqual(['NOT_FOUND']);
     expect(none.data.node).toBeNull();
   });
 });
@@ -65,6 +65,26 @@ describe('bad upstream data', () => {
     const r = await stack.query(`{ organization { discounts(first: 5) { edges { node { value } } } } }`);
     expect(r.errors).toBeUndefined();
     expect(r.data.organization.discounts.edges[0].node.value).toBe(largest);
+  });
+
+  it('refuses a timestamp that is no instant (February 30th, hour 24), and converts an offset to UTC to the microsecond', async () => {
+    const url = `${stack.sim.url}/billing/v2beta1/invoices?organization_id=${stack.orgs[0]}&page=1&page_size=1`;
+    const original = (await (await fetch(url, { headers: { 'x-auth-token': SECRET } })).json()) as { invoices: Record<string, unknown>[]; total_count: number };
+    const issued = async (value: string) => {
+      const body = JSON.stringify({ ...original, total_count: 1, invoices: [{ ...original.invoices[0], issued_date: value }] });
+      stack.sim.inject({ path: '/billing/v2beta1/invoices', status: 200, headers: { 'content-type': 'application/json' }, body, times: 1 });
+      return stack.query(`{ organization { invoices(first: 1) { edges { node { issuedDate } } } } }`);
+    };
+    for (const bad of ['2026-02-30T00:00:00Z', '2026-04-31T10:00:00Z', '2026-08-01T24:00:00Z', '2026-02-31T10:00:00+01:00']) {
+      const r = await issued(bad);
+      expect(codes(r), bad).toEqual(['UPSTREAM_BAD_RESPONSE']);
+      expect(r.errors![0]!.message).toMatch(/RFC 3339/);
+    }
+    const r = await issued('2026-07-01T01:59:59.999999+02:00');
+    expect(r.errors).toBeUndefined();
+    expect(r.data.organization.invoices.edges[0].node.issuedDate).toBe('2026-06-30T23:59:59.999999Z');
+    const leap = await issued('2028-02-29T12:00:00Z');
+    expect(leap.data.organization.invoices.edges[0].node.issuedDate).toBe('2028-02-29T12:00:00Z');
   });
 
   it('leaves decimal.js’ global settings alone, and sums exactly all the same', async () => {

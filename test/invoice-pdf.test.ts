@@ -72,6 +72,31 @@ describe('GET /invoices/{id}.pdf', () => {
     }
   });
 
+  it('serves a whole file to a client that reads slowly, past UPSTREAM_CALL_TIMEOUT_MS (the limit is the upstream’s first byte, then its pauses)', async () => {
+    const timed = await startStack({ callTimeoutMs: 300 });
+    const slow = createServer(timed.yoga);
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const invoice = timed.sim.data.invoices.get(timed.orgs[0]!)![5]!;
+      // 8 MB: far more than socket buffers hold, so the upstream body waits on this client.
+      const big = `%PDF-1.4 ${'x'.repeat(8 * 1024 * 1024)} %%EOF`;
+      timed.sim.inject({ path: `/billing/v2beta1/invoices/${invoice.id}/download`, status: 200, headers: { 'content-type': 'application/pdf' }, body: big, times: 1 });
+      const res = await request(`http://127.0.0.1:${(slow.address() as AddressInfo).port}/invoices/${invoice.id}.pdf`);
+      expect(res.statusCode).toBe(200);
+      let bytes = 0;
+      const started = Date.now();
+      for await (const chunk of res.body) {
+        bytes += (chunk as Buffer).length;
+        if (Date.now() - started < 900) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(Date.now() - started).toBeGreaterThan(600);
+      expect(bytes).toBe(Buffer.byteLength(big));
+    } finally {
+      await new Promise((resolve) => slow.close(resolve));
+      await timed.close();
+    }
+  });
+
   it('serves a file whose upstream name is not Latin-1 (an ASCII fallback, the exact name encoded), and frees its connection', async () => {
     const invoice = stack.sim.data.invoices.get(stack.orgs[0]!)![6]!.id;
     for (const name of ["%E2%82%AC-facture.pdf", 'bad%0D%0Aname.pdf', '%ZZbroken.pdf']) {

@@ -49,6 +49,20 @@ describe('the log of expected failures', () => {
     }
   });
 
+  it('logs a caller’s malformed global id at DEBUG, not at ERR with a stack', async () => {
+    const { lines, logger } = capture();
+    const stack = await startStack({ logging: logger });
+    try {
+      for (const id of ['x', Buffer.from('Foo:bar').toString('base64')]) {
+        const r = await stack.query(`{ node(id: "${id}") { id } }`);
+        expect(r.errors?.map((e) => e.extensions?.code), id).toEqual(['BAD_USER_INPUT']);
+      }
+      expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+    } finally {
+      await stack.close();
+    }
+  });
+
   it('still logs what nobody foresaw at ERR, with its stack', () => {
     const { lines, logger } = capture();
     const quiet = quietExpected(logger);

@@ -28,7 +28,7 @@ export interface Config {
   retry: RetryPolicy;
   /** Calls in flight per upstream (its pool's connections), invoice PDFs apart; calls that may wait for one. */
   concurrency: { scaleway: number; scalr: number; pdf: number; queue: number };
-  /** A request's deadline, and one upstream call's (headers and body, retries included), ms. */
+  /** A request's deadline, and the total time of one upstream answer's body once its headers came (for an invoice PDF: until its first bytes), ms. */
   deadlines: { requestMs: number; callMs: number };
   limits: QueryLimits;
   auth: AuthSettings;
@@ -96,10 +96,8 @@ export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | und
     SCW_DEFAULT_ORGANIZATION_ID: profile.default_organization_id,
     SCW_API_URL: profile.api_url,
   };
-  const get = (name: string) => {
-    const value = (env[name] ?? fromProfile[name])?.trim();
-    return value ? value : undefined;
-  };
+  // An empty variable is an unset one: the profile still fills it.
+  const get = (name: string) => env[name]?.trim() || fromProfile[name]?.trim() || undefined;
   const uuid = (name: string) => {
     const value = get(name);
     if (value !== undefined && !UUID.test(value)) problems.push(`${name} must be a UUID`);
@@ -209,8 +207,13 @@ export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | und
     problems.unshift('SCW_SECRET_KEY is required when NODE_ENV=production (the simulated demo upstream never runs in production)');
   }
 
+  const hostOf = (host: string) => {
+    // A name or an IPv4/IPv6 address to listen on; never a URL.
+    if (!/^[a-z0-9.:-]+$/i.test(host)) problems.push('HOST must be a host name or an IP address to listen on');
+    return host;
+  };
   const config: Config = {
-    host: get('HOST') ?? '0.0.0.0',
+    host: hostOf(get('HOST') ?? '0.0.0.0'),
     port: int('PORT', 4000, 0, 65535),
     publicUrl: url('PUBLIC_URL'),
     production,

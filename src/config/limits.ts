@@ -1,4 +1,4 @@
-/** Every limit on what one request may ask, in one place (see README "Security and limits"). */
+/** Every limit on what one request may ask, in one place (docs/security.md, docs/configuration.md). */
 export interface QueryLimits {
   /** Deepest field nesting. */
   maxDepth: number;
@@ -19,7 +19,7 @@ export interface QueryLimits {
   introspection: boolean;
 }
 
-/** The defaults (README "Security and limits"); each has an environment variable. */
+/** The defaults (docs/configuration.md); each has an environment variable. */
 export const DEFAULT_LIMITS: QueryLimits = {
   maxDepth: 12,
   maxAliases: 30,

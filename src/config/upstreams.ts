@@ -1,6 +1,6 @@
 /** What the configuration says of the upstreams: the API version, timeouts, retries, where Scalr is. */
 
-/** Which Scaleway Billing API the gateway speaks (see README "Upstream facts"). */
+/** Which Scaleway Billing API the gateway speaks (docs/upstreams.md). */
 export type BillingApiVersion = 'v2beta1' | 'v2alpha1';
 
 /** Timeouts for upstream calls, in milliseconds. */
@@ -27,8 +27,13 @@ export interface RetryPolicy {
  * used as given; a URL without one gets `/api/iacp/v3`.
  */
 export function scalrBaseUrl(hostname: string): string {
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(hostname)) return `https://${hostname.replace(/\/+$/, '')}/api/iacp/v3`;
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(hostname)) {
+    const host = hostname.replace(/\/+$/, '');
+    if (!/^[a-z0-9.-]+(?::\d{1,5})?$/i.test(host)) throw new RangeError('not a host name');
+    return `https://${host}/api/iacp/v3`;
+  }
   const url = new URL(hostname);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RangeError('not an http(s) URL');
   const path = url.pathname.replace(/\/+$/, '');
   return `${url.origin}${path || '/api/iacp/v3'}`;
 }

@@ -100,6 +100,8 @@ export async function invoicePdfResponse(
       | Iterator<Uint8Array>;
     // The first bytes before the answer: an upstream that fails before sending any is a coded 502.
     let first: IteratorResult<Uint8Array> | undefined = await nextChunk(iterator);
+    // The upstream answered in time; the rest goes at the client's pace.
+    file.streaming?.();
     const body = new fetchAPI.ReadableStream<Uint8Array>({
       async pull(controller) {
         // An upstream that fails mid-file ends this answer (the client sees it cut), never the process.

@@ -18,7 +18,8 @@ function expectedLevel(error: unknown): 'debug' | 'info' | undefined {
   if (original instanceof UpstreamError || original instanceof ClientGoneError) return 'debug';
   if (original instanceof DeadlineError || original instanceof BudgetExceededError) return 'info';
   if (original instanceof UnsupportedQueryError || original instanceof SyntaxError) return 'debug';
-  if (original instanceof GraphQLError && original.extensions?.code) return 'debug';
+  // Ours carry a code; one without comes from decoding the caller's input (a malformed global id).
+  if (original instanceof GraphQLError) return 'debug';
   return undefined;
 }
 

@@ -22,7 +22,9 @@ export function offsetCursor(signer: Signer, offset: number): string {
 
 /** The offset a cursor stands for. */
 export function decodeOffsetCursor(signer: Signer, cursor: string, argument: string): number {
-  const m = /^o2:(0|[1-9]\d{0,8}):([\w-]{22})$/.exec(Buffer.from(cursor, 'base64url').toString('latin1'));
+  const bytes = Buffer.from(cursor, 'base64url');
+  // One spelling only: base64url decoding skips padding, spaces and stray characters.
+  const m = bytes.toString('base64url') === cursor ? /^o2:(0|[1-9]\d{0,8}):([\w-]{22})$/.exec(bytes.toString('latin1')) : null;
   if (!m || !signer.verify(m[1]!, m[2]!)) throw refused(argument);
   return Number(m[1]);
 }

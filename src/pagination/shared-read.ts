@@ -45,8 +45,18 @@ export async function readShared<T>(source: TokenSource<T>, consumers: StreamCon
   // What the pages already fetched hold, without fetching another.
   for (let row = reader.nextBuffered(); row; row = reader.nextBuffered()) accept(row.node);
   const exhausted = reader.finished;
-  return consumers.map((_, i) => (more[i] || exhausted ? { rows: resumable(source, taken[i]!), hasNextPage: more[i]! } : undefined));
+  return consumers.map((_, i) => {
+    if (!more[i] && !exhausted) return undefined;
+    const rows = resumable(source, taken[i]!);
+    // A cursor names every tie served before it: past MAX_SHARED_TIES the connection reads alone,
+    // whose cursors are stream positions of constant size.
+    if (rows.some((r) => 'after' in r.after && r.after.after.ties.length > MAX_SHARED_TIES)) return undefined;
+    return { rows, hasNextPage: more[i]! };
+  });
 }
+
+/** Most rows of one tie (one place in the order) a shared read serves a connection: its cursors carry them all. */
+export const MAX_SHARED_TIES = 32;
 
 /** Each row with its resume point: its place in the order, and the rows served at that place. */
 function resumable<T>(source: TokenSource<T>, rows: T[]): TokenRow<T>[] {

@@ -150,12 +150,19 @@ const windowLoader = createContextCache(
           const list = [...clusters.values()];
           const counts = list.map((c) => Math.max(...c.map((k) => k.count)));
           const alone = (i: number) => readTokenWindow(chargeSource(ctx, list[i]![0]!.query), undefined, counts[i]!);
-          // One read for them all; a connection it did not serve whole reads on its own, the others meanwhile.
+          // Several clusters all filter by resource (a connection without that filter is a cluster alone).
+          const ids = (i: number) => list[i]![0]!.query.resourceIds ?? [];
+          const shared = chargeSource(ctx, { ...members[0]!.query, resourceIds: sortedUnique(list.flatMap((_, i) => ids(i))) });
+          // Streams (one call each at least) when each connection reads alone.
+          const aloneStreams = list.reduce((sum, _, i) => sum + Math.ceil(ids(i).length / ctx.settings.finopsMaxIdsPerCall), 0);
+          // One read for them all, when it takes fewer streams than reading alone (a few resources per
+          // connection, not a thousand each) and at most twice their first pages: past that it gives up,
+          // and a connection it did not serve whole reads on its own, the others meanwhile.
           const windows: Promise<TokenWindow<Charge>[]> =
-            list.length === 1
-              ? alone(0).then((w) => [w])
+            list.length === 1 || shared.streams >= aloneStreams
+              ? Promise.all(list.map((_, i) => alone(i)))
               : readShared(
-                  chargeSource(ctx, { ...members[0]!.query, resourceIds: sortedUnique(list.flatMap((c) => c[0]!.query.resourceIds!)) }),
+                  { ...shared, limits: { ...shared.limits, pages: Math.min(shared.limits.pages, 2 * aloneStreams) } },
                   list.map((cluster, i): StreamConsumer<Charge> => {
                     const ids = new Set(cluster[0]!.query.resourceIds);
                     return { count: counts[i]!, owns: (row) => ids.has(row.resourceId ?? '') };

@@ -26,11 +26,13 @@ export function canRead(ctx: Context, organizationId: string): boolean {
   return mayReadOrganization(ctx.caller, ctx.settings, organizationId);
 }
 
-export const OrganizationRef = builder.node(builder.objectRef<OrganizationShape>('Organization'), {
+export const OrganizationRef = builder.loadableNode('Organization', {
   description: 'A Scaleway organization: its invoices, consumption, discounts and FinOps charges.',
-  id: { resolve: (o) => o.id },
-  // An organization is known from configuration alone: no upstream call.
-  loadMany: (ids, ctx) => ids.map((id) => (canRead(ctx, id) ? branded({ id: id.toLowerCase() }, 'Organization') : null)),
+  id: { resolve: (o: OrganizationShape) => o.id },
+  // An organization is known from configuration alone: no upstream call. Not served or not the
+  // caller's: null with NOT_FOUND for that id alone, as an invoice or discount id answers.
+  load: async (ids: string[], ctx: Context): Promise<(OrganizationShape | Error)[]> =>
+    ids.map((id) => (canRead(ctx, id) ? { id: id.toLowerCase() } : notFound(`Organization ${id} not found`))),
   fields: (t) => ({
     organizationId: t.field({ type: 'UUID', description: 'The Scaleway organization id.', resolve: (o) => o.id }),
   }),

@@ -2,7 +2,7 @@ import { GraphQLSafeInt } from 'graphql-scalars';
 import { branded, builder } from '../builder.js';
 import { mayReadScalrAccount } from '../access/caller.js';
 import { type Context, requireScalr } from '../context.js';
-import { badInput, isNotFound, notFound } from '../errors.js';
+import { badInput, notFound } from '../errors.js';
 import { UpstreamNotFoundError } from '../upstreams/errors.js';
 import type { ScalrBreakdown, UsageQuery, UsageStatistic } from '../upstreams/scalr/model.js';
 import { offsetConnection } from '../pagination/offset.js';
@@ -65,21 +65,12 @@ const ScalrUsageStatisticRef = builder.objectRef<UsageStatistic>('ScalrUsageStat
   }),
 });
 
-const ScalrAccountRef = builder.node(builder.objectRef<ScalrAccountShape>('ScalrAccount'), {
+const ScalrAccountRef = builder.loadableNode('ScalrAccount', {
   description: 'A Scalr account: its Terraform run usage.',
-  id: { resolve: (a) => a.id },
-  // An account not found (or not the caller's) is null, as Relay expects; any other failure (Scalr
-  // not configured, unreachable) is the field's error, never a silent null.
-  loadMany: (ids, ctx) =>
-    ids.map((id) =>
-      scalrAccountFor(ctx, id).then(
-        (a) => branded(a, 'ScalrAccount'),
-        (error: unknown) => {
-          if (isNotFound(error)) return null;
-          throw error;
-        },
-      ),
-    ),
+  id: { resolve: (a: ScalrAccountShape) => a.id },
+  // Not found or not the caller's: null with NOT_FOUND for that id alone; any other failure (Scalr
+  // not configured, unreachable) is that id's error too, never a silent null.
+  load: (ids: string[], ctx: Context): Promise<(ScalrAccountShape | Error)[]> => Promise.all(ids.map((id) => scalrAccountFor(ctx, id).catch((error: unknown) => error as Error))),
   fields: (t) => ({
     accountId: t.exposeString('id', { description: 'The Scalr account id (`acc-…`).' }),
   }),

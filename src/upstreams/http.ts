@@ -33,6 +33,11 @@ export interface UpstreamResponse {
   body: Dispatcher.ResponseData['body'];
   /** Aborts the call (its body too): the request's deadline, or its client going. */
   signal?: AbortSignal;
+  /**
+   * Ends the call's total-time limit once the answer has begun: a body streamed to a client goes at
+   * that client's pace, which is not the upstream's (its pauses stay bounded by the body timeout).
+   */
+  streaming(): void;
 }
 
 export interface UpstreamHttpOptions {
@@ -128,7 +133,7 @@ export class UpstreamHttp {
       done(status);
     });
     if (res.statusCode >= 200 && res.statusCode < 300) {
-      return { status: res.statusCode, headers: res.headers, body, signal };
+      return { status: res.statusCode, headers: res.headers, body, signal, streaming: () => clearTimeout(timer) };
     }
     const text = await this.read(body, signal);
     throw this.redacted(this.options.parseError(res.statusCode, res.headers, text));

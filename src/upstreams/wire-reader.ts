@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { JsonNumber, type JsonValue } from '../lib/json.js';
 import { type DecimalText, decimalFromUnitsNanos, decimalText, formatUnitsNanos, type Money } from '../lib/money.js';
+import { dayExists, microsTimestamp, timestampMicros } from '../lib/time.js';
 import { UUID } from '../lib/uuid.js';
 import { UpstreamBadResponseError, type UpstreamName } from './errors.js';
 
@@ -119,22 +120,26 @@ export function optionalDecimal(value: JsonValue | undefined, path: string, key?
   return value === null || value === undefined ? undefined : decimal(value, path, key);
 }
 
-const rfc3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 // A UTC timestamp whose every part is in range: most of what upstreams send, checked without Date.
 const utcInRange = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?Z$/;
 
 /**
  * An RFC 3339 timestamp, returned as UTC text. A `Z` timestamp is kept as sent, so the
  * microseconds Scaleway uses for period ends (`…23:59:59.999999Z`) survive; an offset is
- * converted to UTC.
+ * converted to UTC exactly, to the microsecond. A date that does not exist (February 30th), an
+ * hour 24 or any other part out of range is the upstream's error.
  */
 export function timestamp(value: JsonValue | undefined, path: string, key?: string): string {
   const text = string(value, path, key);
-  if (utcInRange.test(text)) return text;
-  const m = rfc3339.exec(text);
-  if (!m || Number.isNaN(Date.parse(text))) throw new WireShapeError(path, 'an RFC 3339 timestamp', key);
-  if (m[8]!.toUpperCase() === 'Z') return text.toUpperCase();
-  return new Date(text).toISOString();
+  // Days 29 to 31 exist in some months only.
+  if (utcInRange.test(text) && (text.slice(8, 10) <= '28' || dayExists(text))) return text;
+  let micros: bigint;
+  try {
+    micros = timestampMicros(text);
+  } catch {
+    throw new WireShapeError(path, 'an RFC 3339 timestamp', key);
+  }
+  return /z$/i.test(text) ? text.toUpperCase() : microsTimestamp(micros);
 }
 
 export function optionalTimestamp(value: JsonValue | undefined, path: string, key?: string): string | undefined {

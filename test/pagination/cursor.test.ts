@@ -15,6 +15,14 @@ describe('offset cursors', () => {
     }
   });
 
+  it('refuse any other spelling of a cursor (padding, spaces, standard base64): a cursor is one exact text', () => {
+    const cursor = offsetCursor(signer, 5);
+    for (const spelling of [`${cursor}=`, `${cursor}==`, ` ${cursor}`, `${cursor} `, `${cursor}\n`, Buffer.from(cursor, 'base64url').toString('base64')]) {
+      if (spelling === cursor) continue;
+      expect(() => decodeOffsetCursor(signer, spelling, 'after'), JSON.stringify(spelling)).toThrow(/not a cursor of this connection/);
+    }
+  });
+
   it('verify with any key of the ring (rotation), sign with the first', () => {
     const old = new Keyring(['old-key-of-32-characters-at-least-0']);
     const rotated = new Keyring(['new-key-of-32-characters-at-least-0', 'old-key-of-32-characters-at-least-0']);

@@ -38,6 +38,7 @@ const cases: Case[] = [
   { name: 'past the end', first: 10, after: 22, window: [23, N], pages: [3] },
   { name: 'after the last row', first: 3, after: 25, window: [N, N], pages: [3] },
   { name: 'first: 0', first: 0, window: [0, 0], pages: [1] },
+  { name: 'last: 0', last: 0, window: [N, N], pages: [1] },
   { name: 'between two cursors', after: 1, before: 6, window: [2, 6], pages: [1] },
   { name: 'between two cursors, first', first: 10, after: 8, before: 15, window: [9, 15], pages: [1, 2] },
   { name: 'the last rows', last: 3, window: [23, N], pages: [1, 3] },

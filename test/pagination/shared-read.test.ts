@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readShared } from '../../src/pagination/shared-read.js';
+import { MAX_SHARED_TIES, readShared } from '../../src/pagination/shared-read.js';
 import { readTokenWindow } from '../../src/pagination/token.js';
 import { ordered, type Row, tokenStreams } from './fixtures.js';
 
@@ -127,5 +127,18 @@ describe('readShared', () => {
       throw new Error('upstream down');
     });
     await expect(readShared(source, [{ count: 3, owns: owner(0, 2) }, { count: 3, owns: owner(1, 2) }])).rejects.toThrow('upstream down');
+  });
+
+  it('leaves a connection to read alone when its rows of one tie pass MAX_SHARED_TIES (its cursors would carry them all)', async () => {
+    expect(MAX_SHARED_TIES).toBe(32);
+    // Every row at one place in the order: connection 0 would be served 40 tied rows, connection 1 only 32.
+    const { source } = tokenStreams(ordered(80, () => 0), { pageSize: 100 });
+    const windows = await readShared(source, [
+      { count: 40, owns: owner(0, 2) },
+      { count: 32, owns: owner(1, 2) },
+    ]);
+    expect(windows[0]).toBeUndefined();
+    expect(windows[1]!.rows).toHaveLength(32);
+    expect(windows[1]!.rows.at(-1)!.after).toMatchObject({ after: { order: 0n } });
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SECRET, useStack } from '../helpers/stack.js';
 
@@ -147,5 +148,16 @@ describe('charges read for several connections at once', () => {
     const all = [...c.edges.map((e: any) => key(e.node)), ...(await rest(a, c.pageInfo.endCursor, 1, window))];
     expect(new Set(all).size, 'no row twice').toBe(all.length);
     expect(sorted(all)).toEqual(sorted(await upstream({ ...window, resourceIds: a })));
+  });
+
+  it('reads long id lists alone: a shared read would cost as many streams, and fail the request’s call budget', async () => {
+    // Three connections of 1,000 resources each: 20 streams of 50 ids each alone, 60 together either way.
+    const lists = [0, 1, 2].map(() => Array.from({ length: 1000 }, () => randomUUID()));
+    const window = { startDateAfter: '2026-08-01T00:00:00Z', endDateBefore: '2026-08-03T00:00:00Z' };
+    stack.sim.resetLog();
+    const fields = lists.map((_, i) => `a${i}: charges(first: 1, filter: $f${i}) { edges { node { resourceId } } }`).join(' ');
+    const r = await stack.query(`query(${lists.map((_, i) => `$f${i}: ChargeFilter!`).join(', ')}) { organization { ${fields} } }`, Object.fromEntries(lists.map((ids, i) => [`f${i}`, { ...window, resourceIds: ids }])));
+    expect(r.errors).toBeUndefined();
+    expect(stack.sim.calls('/billing/v2beta1/charges')).toHaveLength(60);
   });
 });

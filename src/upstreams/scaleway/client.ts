@@ -154,6 +154,7 @@ export class ScalewayBillingClient {
       contentType: typeof type === 'string' && /^[\w.+-]+\/[\w.+-]+$/.test(type) ? type : 'application/pdf',
       filename: filenameOf(res.headers['content-disposition']),
       body: res.body,
+      streaming: res.streaming,
     };
   }
 }

@@ -121,6 +121,8 @@ export interface PageRequest {
 }
 
 export interface InvoiceFile {
+  /** Call once the first bytes went to the client: from there the client sets the pace (see UpstreamResponse.streaming). */
+  streaming?: () => void;
   contentType: string;
   /** From the upstream when it names the file. */
   filename?: string;
