@@ -79,6 +79,10 @@ export async function startGateway(sim: RemoteSimulator, profileDir?: string, en
       GATEWAY_AUTH: 'none',
       GATEWAY_SIGNING_KEYS: randomBytes(32).toString('base64url'),
       UPSTREAM_RETRIES: '0',
+      // Scenarios A–D measure the gateway's own work on every call: no cache of answers (the
+      // cache scenario sets its own).
+      CACHE_TTL_OPEN_SECONDS: '0',
+      CACHE_TTL_CLOSED_SECONDS: '0',
       // As deployed (the Docker image sets it): graphql-js skips its development-mode checks.
       NODE_ENV: 'production',
       ...env,

@@ -229,6 +229,12 @@ function budgetOf(services: Services, request: Request): Budget {
   return budget;
 }
 
+/** What a request spent: upstream calls made, answers taken from the cache (undefined: it ran no operation). */
+export function spentBy(request: Request): { calls: number; hits: number } | undefined {
+  const budget = budgets.get(request);
+  return budget && { calls: budget.calls, hits: budget.hits };
+}
+
 /** The request's answer has left (see Budget.end). */
 export function endBudget(request: Request): void {
   budgets.get(request)?.end();

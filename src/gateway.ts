@@ -2,14 +2,16 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createLogger, createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { AuthSettings } from './config/tokens.js';
 import { PDF_PATH, useAuth } from './http/auth.js';
-import { type Context, createContext, endBudget, type Services } from './context.js';
+import { type Context, createContext, endBudget, type Services, spentBy } from './context.js';
 import { maskError } from './errors.js';
 import { ClientGoneError } from './lib/budget.js';
 import { examples } from './http/graphiql.js';
 import { invoicePdfResponse } from './http/invoice-pdf.js';
 import type { QueryLimits } from './config/limits.js';
 import { limitPlugins } from './http/limits.js';
-import { quietExpected, useUpstreamLog } from './http/log.js';
+import { quietExpected, useRequestLog, useUpstreamLog } from './http/log.js';
+import { trustedOperationNames, useGraphqlMetrics, useOps } from './http/ops.js';
+import type { Metrics } from './observe/metrics.js';
 import { documentText, type Manifest, usePersistedDocuments } from './http/persisted.js';
 import { redactingLogger, Secrets, useRedaction } from './http/redaction.js';
 import { getSchema } from './schema/index.js';
@@ -31,6 +33,12 @@ export interface GatewayOptions extends Services {
   secrets?: readonly (string | undefined)[];
   /** More yoga/envelop plugins, run after the gateway's own (embedding, observability). */
   plugins?: Plugin[];
+  /** Prometheus metrics: GraphQL ones are added to it; served at /metrics unless `metricsPort` serves them apart. */
+  metrics?: Metrics;
+  /** /metrics is served on a port of its own (METRICS_PORT): not here. */
+  metricsElsewhere?: boolean;
+  /** Whether the gateway takes requests (GET /ready): false from SIGTERM on. */
+  ready?: () => boolean;
 }
 
 /**
@@ -101,7 +109,12 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
     // Redaction wraps the whole request; then authentication: nothing else runs for an unknown caller.
     plugins: [
       useRedaction(own),
+      useRequestLog(logger, spentBy),
       useAuth({ ...options.auth, graphqlPath: '/graphql', graphiql, keys: options.settings.keys, now: options.settings.now }),
+      // After authentication: /metrics is the graph's callers' (a passthrough caller is not checked
+      // by the gateway itself, so there it is served on METRICS_PORT only).
+      useOps({ metrics: options.metrics, ready: options.ready, metricsHere: !options.metricsElsewhere && options.auth.mode !== 'passthrough' }),
+      ...(options.metrics ? [useGraphqlMetrics(options.metrics, trustedOperationNames(persisted.manifest))] : []),
       ...limitPlugins(options.limits, documentText(persisted.manifest)),
       usePersistedDocuments({ ...persisted, graphiql }),
       invoicePdfRoute(services, logger),

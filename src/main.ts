@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import type { YogaLogger } from 'graphql-yoga';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { createGateway } from './gateway.js';
 import { Simulator } from './simulator/server.js';
@@ -9,6 +10,9 @@ import { Keyring } from './lib/keys.js';
 import { Secrets } from './http/redaction.js';
 import { loadManifests, type Manifest, PROJECT_MANIFESTS } from './http/persisted.js';
 import { createAgent } from './upstreams/pool.js';
+import { openFleet } from './fleet/open.js';
+import { Metrics } from './observe/metrics.js';
+import { jsonLogger } from './observe/log.js';
 
 /**
  * The crash guard: a promise rejected with nobody to hear it is a bug, but one request's bug must
@@ -17,13 +21,13 @@ import { createAgent } from './upstreams/pool.js';
  * promise leaves the process in an unknown state: it is logged and the process exits (1), for the
  * orchestrator to restart it.
  */
-function guard(redact: (text: string) => string): void {
+function guard(redact: (text: string) => string, log: YogaLogger): void {
   process.on('unhandledRejection', (reason) => {
     const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
-    console.error(redact(`Unhandled rejection (the process goes on): ${text}`));
+    log.error(redact(`Unhandled rejection (the process goes on): ${text}`));
   });
   process.on('uncaughtException', (error) => {
-    console.error(redact(`Uncaught exception, exiting: ${error.stack ?? error.message}`));
+    log.error(redact(`Uncaught exception, exiting: ${error.stack ?? error.message}`));
     process.exit(1);
   });
 }
@@ -41,6 +45,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  const log = jsonLogger();
   let simulator: Simulator | undefined;
   let scaleway = config.scaleway;
   let scalr = config.scalr;
@@ -56,49 +61,51 @@ async function main(): Promise<void> {
     const accounts = simulator.data.scalrAccounts.map((a) => a.id);
     // In demo mode everything is simulated, Scalr too: never a mix of real and simulated figures.
     scalr = { baseUrl: `${apiUrl}/api/iacp/v3`, token: scalrToken, defaultAccountId: accounts[0], accountIds: accounts, preferProfile: 'preview', pageSize: 100 };
-    console.warn(
-      [
-        '',
-        '*** DEMO MODE: no SCW_SECRET_KEY is set, so every number served is SIMULATED (Scaleway and Scalr alike). ***',
-        `*** Upstream simulator on ${apiUrl}; organizations: ${organizationIds.join(', ')}; Scalr accounts: ${accounts.join(', ')} ***`,
-        '*** Set SCW_SECRET_KEY (and SCW_DEFAULT_ORGANIZATION_ID) for real bills. NODE_ENV=production refuses demo mode. ***',
-        '',
-      ].join('\n'),
+    log.warn(
+      { simulator: apiUrl, organizations: organizationIds, scalrAccounts: accounts },
+      'DEMO MODE: no SCW_SECRET_KEY is set, so every number served is SIMULATED (Scaleway and Scalr alike). Set SCW_SECRET_KEY (and SCW_DEFAULT_ORGANIZATION_ID) for real bills; NODE_ENV=production refuses demo mode.',
     );
   }
 
-  const ownSecrets = [scaleway.secretKey, scalr?.token, ...(config.signingKeys ?? [])];
+  // Redis's password (in REDIS_URL) is one of the gateway's secrets too.
+  const redisPassword = config.fleet.redisUrl ? decodeURIComponent(new URL(config.fleet.redisUrl).password) || undefined : undefined;
+  const ownSecrets = [scaleway.secretKey, scalr?.token, ...(config.signingKeys ?? []), redisPassword];
   const logRedactor = new Secrets(ownSecrets).redactor('log');
-  guard((text) => logRedactor.redact(text));
+  guard((text) => logRedactor.redact(text), log);
 
   let keys: Keyring;
   if (config.signingKeys) keys = new Keyring(config.signingKeys);
   else {
     // Outside production only (config refuses production without keys).
     keys = Keyring.random();
-    console.warn('GATEWAY_SIGNING_KEYS is not set: cursors and invoice links are signed with a random key, and stop working when this process restarts.');
+    log.warn('GATEWAY_SIGNING_KEYS is not set: cursors and invoice links are signed with a random key, and stop working when this process restarts.');
   }
   let manifest: Manifest;
   try {
     manifest = loadManifests(PROJECT_MANIFESTS);
   } catch (error) {
-    console.error(`Persisted documents: ${(error as Error).message}`);
+    log.error(`Persisted documents: ${(error as Error).message}`);
     process.exit(2);
   }
 
   // One pool per upstream, invoice PDFs apart: its connections are the calls in flight to it.
   const { concurrency } = config;
+  const metrics = new Metrics();
+  const retried = (upstream: 'scaleway' | 'scalr') => (reason: string) => metrics.upstreamRetries.inc({ upstream, reason });
   const agents = {
-    scaleway: createAgent(config.timeouts, config.retry, concurrency.scaleway),
-    scalr: createAgent(config.timeouts, config.retry, concurrency.scalr),
-    pdf: createAgent(config.timeouts, config.retry, concurrency.pdf),
+    scaleway: createAgent(config.timeouts, config.retry, concurrency.scaleway, retried('scaleway')),
+    scalr: createAgent(config.timeouts, config.retry, concurrency.scalr, retried('scalr')),
+    pdf: createAgent(config.timeouts, config.retry, concurrency.pdf, retried('scaleway')),
   };
+  const fleet = openFleet(config.fleet, keys, metrics, { warn: (text) => log.warn(logRedactor.redact(text)), info: (text) => log.info(text) });
   const scalrServed = new Set([...(scalr?.accountIds ?? []), ...(scalr?.defaultAccountId ? [scalr.defaultAccountId] : [])]);
   const served = new Set([...organizationIds, ...(scaleway.defaultOrganizationId ? [scaleway.defaultOrganizationId] : [])]);
   const passthrough = config.auth.mode === 'passthrough';
   const clientsFor = clientFactory({
     passthrough,
     callTimeoutMs: config.deadlines.callMs,
+    pages: fleet.pages,
+    metrics,
     scaleway: {
       apiUrl: scaleway.apiUrl,
       secretKey: scaleway.secretKey,
@@ -118,8 +125,13 @@ async function main(): Promise<void> {
           }
         : undefined,
   });
+  let ready = true;
   const yoga = createGateway({
     clientsFor,
+    logging: log,
+    metrics,
+    metricsElsewhere: config.fleet.metricsPort !== undefined,
+    ready: () => ready,
     graphiql: config.graphiql,
     limits: config.limits,
     requestTimeoutMs: config.deadlines.requestMs,
@@ -138,7 +150,7 @@ async function main(): Promise<void> {
       defaultScalrAccountId: scalr?.defaultAccountId,
       scalrAccountIds: scalrServed.size > 0 ? scalrServed : null,
       scalrPageSize: scalr?.pageSize ?? 100,
-      totalHints: new TotalHints(),
+      totalHints: new TotalHints(fleet.store, config.fleet.cache.openTtlSeconds),
       keys,
       pdfLinkTtlSeconds: config.pdfLinkTtlSeconds,
       tokenPageLimits: { pages: config.finops.maxPages, emptyPages: config.finops.maxEmptyPages },
@@ -149,22 +161,45 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  console.log(`billing-graph listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql (Scaleway Billing ${scaleway.billingApiVersion})`);
+  const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  log.info(`billing-graph listening on http://${shown}:${port}/graphql (Scaleway Billing ${scaleway.billingApiVersion})`);
+  // Metrics on a port of their own: public there (a scraper holds no gateway token), nothing else served.
+  const metricsServer =
+    config.fleet.metricsPort === undefined
+      ? undefined
+      : createServer((req, res) => {
+          if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+            res.writeHead(404).end();
+            return;
+          }
+          void metrics.registry.metrics().then((text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text));
+        });
+  if (metricsServer) {
+    await new Promise<void>((resolve) => metricsServer.listen(config.fleet.metricsPort, config.host, resolve));
+    const m = metricsServer.address();
+    log.info(`metrics on http://${shown}:${typeof m === 'object' && m ? m.port : config.fleet.metricsPort}/metrics`);
+  }
   const auth = config.demo ? 'none' : config.auth.mode;
-  if (auth === 'none') console.warn(`Callers are not authenticated (GATEWAY_AUTH=none${config.demo ? ', demo mode' : ''}): anyone who reaches this port reads these bills.`);
-  else console.log(`Callers authenticate with ${auth === 'tokens' ? `gateway tokens (${config.auth.tokens.length})` : 'their own upstream credentials (passthrough)'}.`);
+  if (auth === 'none') log.warn(`Callers are not authenticated (GATEWAY_AUTH=none${config.demo ? ', demo mode' : ''}): anyone who reaches this port reads these bills.`);
+  else log.info(`Callers authenticate with ${auth === 'tokens' ? `gateway tokens (${config.auth.tokens.length})` : 'their own upstream credentials (passthrough)'}.`);
+  log.info(config.fleet.redisUrl ? 'Cache, totals and the upstream budget shared through Redis' : `Cache in process (CACHE_MAX_MB ${config.fleet.cache.maxBytes / 1024 / 1024})`);
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: finishing in-flight requests, then exiting`);
-    // Stop accepting, let in-flight requests finish, then release upstream connections.
-    server.close(() => {
-      void Promise.all([...Object.values(agents).map((a) => a.close()), simulator?.close()]).then(() => process.exit(0));
-    });
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(1), 10_000).unref();
+    // /ready answers 503 first, so that load balancers stop sending; then the drain.
+    ready = false;
+    log.info(`${signal}: not ready; draining in ${config.fleet.drainDelayMs} ms, then finishing in-flight requests and exiting`);
+    setTimeout(() => {
+      // Stop accepting, let in-flight requests finish, then release upstream connections and Redis.
+      server.close(() => {
+        void Promise.all([...Object.values(agents).map((a) => a.close()), simulator?.close(), fleet.store.close().catch(() => undefined)]).then(() => process.exit(0));
+      });
+      metricsServer?.close();
+      server.closeIdleConnections();
+    }, config.fleet.drainDelayMs).unref();
+    setTimeout(() => process.exit(1), config.fleet.drainDelayMs + 10_000).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

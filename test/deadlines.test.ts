@@ -119,7 +119,11 @@ describe('clients that go, against the real process', () => {
         dispatcher: agent,
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: `query($id: UUID) { organization(id: $id) { invoices(first: 250, orderBy: ${i % 2 ? 'DUE_DATE_ASC' : 'START_DATE_ASC'}) { totalCount } } }`, variables: { id: sim.data.organizations[i % 3]!.id } }),
+        // Each its own list (a distinct window): no request waits on another's call (single flight).
+        body: JSON.stringify({
+          query: `query($id: UUID, $after: DateTime) { organization(id: $id) { invoices(first: 250, orderBy: ${i % 2 ? 'DUE_DATE_ASC' : 'START_DATE_ASC'}, startedAfter: $after) { totalCount } } }`,
+          variables: { id: sim.data.organizations[i % 3]!.id, after: new Date(Date.UTC(2000, 0, 1) + i * 1000).toISOString() },
+        }),
         signal: c.signal,
       }).catch(() => undefined),
     );

@@ -20,6 +20,17 @@ const POLL_MS = 20;
 /** A request's own end (its deadline, its client, its budget): another request waiting on its call calls again. */
 const endedItsRequest = (error: unknown) => error instanceof DeadlineError || error instanceof ClientGoneError || error instanceof BudgetExceededError;
 
+/** `promise`, or the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(signal.reason);
+    signal.addEventListener('abort', stop, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}
+
 /**
  * Upstream answers (their body text) by request: read through, single flight. The body is cached,
  * not the parsed page: it is what Redis can hold, every hit is parsed and checked at the boundary
@@ -48,7 +59,8 @@ export class PageCache {
       const flight = this.flights.get(key);
       if (flight) {
         try {
-          const text = await flight;
+          // Another request's call: this one still ends at its own deadline, or when its client goes.
+          const text = await untilAborted(flight, signal);
           this.counts?.count('hit');
           return { text, hit: true };
         } catch (error) {

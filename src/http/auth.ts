@@ -27,9 +27,9 @@ export interface AuthOptions extends AuthSettings {
 /** The PDF route's path: `/invoices/{id}.pdf`. */
 export const PDF_PATH = /^\/invoices\/([^/]+)\.pdf$/;
 
-/** Public: GraphiQL's own page (a GET of the endpoint by a browser, running nothing) and the health check. */
+/** Public: GraphiQL's own page (a GET of the endpoint by a browser, running nothing), the health and readiness checks. */
 function isPublic(request: Request, url: URL, options: AuthOptions): boolean {
-  if (url.pathname === '/health') return request.method === 'GET' || request.method === 'HEAD';
+  if (url.pathname === '/health' || url.pathname === '/ready') return request.method === 'GET' || request.method === 'HEAD';
   return (
     options.graphiql &&
     url.pathname === options.graphqlPath &&

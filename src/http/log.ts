@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import { BudgetExceededError, ClientGoneError, DeadlineError } from '../lib/budget.js';
@@ -56,6 +57,53 @@ export function useUpstreamLog(logger: YogaLogger): Plugin {
   return {
     onExecutionResult({ result }) {
       if (result && !(Symbol.asyncIterator in result)) log((result as { errors?: readonly { originalError?: unknown }[] }).errors);
+    },
+  };
+}
+
+/** What the request log reads of a request's spending (see context.ts). */
+export type Spent = (request: Request) => { calls: number; hits: number } | undefined;
+
+/** A caller's `X-Request-Id` is kept when it looks like an id; otherwise one is made. */
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * One line per HTTP request (at INFO, fields for a JSON log): its id (the caller's `X-Request-Id`,
+ * or a new one; echoed in the answer), method, path, status, duration, operation names, upstream
+ * calls made and answers taken from the cache.
+ */
+export function useRequestLog(logger: YogaLogger, spent: Spent): Plugin {
+  const started = new WeakMap<Request, { at: number; id: string; operations: string[] }>();
+  return {
+    onRequest({ request }) {
+      const given = request.headers.get('x-request-id');
+      started.set(request, { at: performance.now(), id: given && REQUEST_ID.test(given) ? given : randomUUID(), operations: [] });
+    },
+    onParams({ request, params }) {
+      const name = params.operationName;
+      if (typeof name === 'string') started.get(request)?.operations.push(name.slice(0, 100));
+    },
+    onResponse({ request, response }) {
+      const entry = started.get(request);
+      if (!entry) return;
+      response.headers.set('x-request-id', entry.id);
+      const url = new URL(request.url);
+      // The health and readiness checks come every few seconds: not worth a line each.
+      if (url.pathname === '/health' || url.pathname === '/ready') return;
+      const spending = spent(request);
+      logger.info(
+        {
+          requestId: entry.id,
+          method: request.method,
+          path: url.pathname,
+          status: response.status,
+          durationMs: Math.round((performance.now() - entry.at) * 10) / 10,
+          ...(entry.operations.length ? { operations: entry.operations } : {}),
+          upstreamCalls: spending?.calls ?? 0,
+          cacheHits: spending?.hits ?? 0,
+        },
+        'request',
+      );
     },
   };
 }

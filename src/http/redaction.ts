@@ -54,6 +54,13 @@ export function redact(own: Secrets, kind: Kind, text: string, request?: Request
   return mine ? mine.redact(once) : once;
 }
 
+/** Every string of a log line's fields, redacted like its text. */
+function redactFields<T>(own: Secrets, fields: T): T {
+  const mine = requestRedactor(current.getStore(), 'log');
+  const once = own.redactor('log').redactValue(fields);
+  return mine ? mine.redactValue(once) : once;
+}
+
 function redactError(error: GraphQLError, own: Secrets, request: Request): GraphQLError {
   const message = redact(own, 'answer', error.message, request);
   const mine = requestRedactor(byRequest.get(request), 'answer');
@@ -108,6 +115,8 @@ export function redactingLogger(base: YogaLogger, own: Secrets): YogaLogger {
     (...args: unknown[]) => {
       write(
         ...args.map((arg) => {
+          // A line's fields stay fields (a JSON log reads them), each string of them redacted.
+          if (arg && typeof arg === 'object' && !(arg instanceof Error) && Object.getPrototypeOf(arg) === Object.prototype) return redactFields(own, arg);
           const text = arg instanceof Error ? (arg.stack ?? `${arg.name}: ${arg.message}`) : typeof arg === 'string' ? arg : (JSON.stringify(arg) ?? String(arg));
           return redact(own, 'log', text);
         }),

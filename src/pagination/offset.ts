@@ -76,7 +76,9 @@ export function offsetConnection<T, P extends UpstreamPage<T>>(source: OffsetSou
 
   const size = source.pageSize;
   const hintKey = JSON.stringify([source.tenant, source.name, source.filter]);
-  const hinted = source.hints?.get(hintKey);
+  let hint: Promise<number | undefined> | undefined;
+  /** The list's total as last seen (by this credential), or undefined; looked up once. */
+  const hinted = () => (hint ??= source.hints ? source.hints.get(hintKey) : Promise.resolve(undefined));
   const fetched = new Map<number, Promise<P>>();
   const fetchPage = (page: number) => {
     let promise = fetched.get(page);
@@ -99,14 +101,15 @@ export function offsetConnection<T, P extends UpstreamPage<T>>(source: OffsetSou
   const prefetch = (from: number, to: number) => {
     for (let p = pageOf(from); p <= pageOf(to - 1); p++) void fetchPage(p).catch(() => {});
   };
-  const firstPage = () => {
-    if (hinted !== undefined) {
-      const w = windowFor(hinted);
+  const firstPage = async () => {
+    const known = await hinted();
+    if (known !== undefined) {
+      const w = windowFor(known);
       if (w.to > w.from) {
         prefetch(w.from, w.to);
         return fetchPage(pageOf(w.from));
       }
-      return fetchPage(pageOf(Math.min(start, Math.max(0, hinted - 1))));
+      return fetchPage(pageOf(Math.min(start, Math.max(0, known - 1))));
     }
     return fetchPage(fromEnd ? 1 : pageOf(start));
   };
@@ -182,7 +185,8 @@ export function offsetConnection<T, P extends UpstreamPage<T>>(source: OffsetSou
     },
     anchor: firstPage,
     async all() {
-      if (hinted) prefetch(0, hinted);
+      const known = await hinted();
+      if (known) prefetch(0, known);
       const totalCount = await total();
       return read(0, totalCount, totalCount);
     },

@@ -24,7 +24,7 @@ export function retryAfterMs(headers: Record<string, string | string[] | undefin
  * with jitter (so that many gateway replicas do not retry in step), `Retry-After` honoured up to
  * a cap. Scaleway's 429s carry no `Retry-After` at all: backoff applies then.
  */
-function retryInterceptor(policy: RetryPolicy): Dispatcher.DispatcherComposeInterceptor {
+function retryInterceptor(policy: RetryPolicy, onRetry?: (reason: string) => void): Dispatcher.DispatcherComposeInterceptor {
   return interceptors.retry({
     maxRetries: policy.retries,
     statusCodes: RETRY_STATUSES,
@@ -41,6 +41,7 @@ function retryInterceptor(policy: RetryPolicy): Dispatcher.DispatcherComposeInte
       const after = retryAfterMs(headers);
       const signal = (opts as { signal?: AbortSignal }).signal;
       if (!retryable || (after !== undefined && after > policy.retryAfterCapMs) || signal?.aborted) return cb(signal?.aborted ? signal.reason : err);
+      onRetry?.(statusCode !== undefined ? String(statusCode) : (code ?? 'error'));
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (state.counter - 1));
       // The wait holds no connection (the failed answer has been read); an abort ends it at once.
       const timer = setTimeout(() => {
@@ -86,7 +87,8 @@ const markBodyFailures: Dispatcher.DispatcherComposeInterceptor = (dispatch) => 
  * page of 500 rows is 5 concurrent calls, and a TLS handshake per call would dominate the latency.
  * A retry's backoff holds no connection.
  */
-export function createAgent(timeouts: HttpTimeouts, retry: RetryPolicy | undefined, connections: number): Dispatcher {
+/** `onRetry` hears each retry with its reason (an HTTP status or an error code): the retries metric. */
+export function createAgent(timeouts: HttpTimeouts, retry: RetryPolicy | undefined, connections: number, onRetry?: (reason: string) => void): Dispatcher {
   const agent = new Agent({
     connections,
     keepAliveTimeout: 30_000,
@@ -95,7 +97,7 @@ export function createAgent(timeouts: HttpTimeouts, retry: RetryPolicy | undefin
     connect: { timeout: timeouts.connect },
   });
   // compose: the first interceptor is the innermost, next to the pool.
-  return retry && retry.retries > 0 ? agent.compose(markBodyFailures, retryInterceptor(retry)) : agent;
+  return retry && retry.retries > 0 ? agent.compose(markBodyFailures, retryInterceptor(retry, onRetry)) : agent;
 }
 
 /**

@@ -66,6 +66,9 @@ export async function startAgainst(
     SCALR_ACCOUNT_ID: upstream.scalrAccounts[0]!,
     SCALR_ACCOUNT_IDS: upstream.scalrAccounts.join(','),
     UPSTREAM_RETRIES: '0',
+    // A cold gateway, as the in-process stack: a fault injected after a first read must be met.
+    CACHE_TTL_OPEN_SECONDS: '0',
+    CACHE_TTL_CLOSED_SECONDS: '0',
     ...env,
   }, entry);
   const m = await waitFor(gateway.output, /listening on (http:\/\/[^/]+)\/graphql/);

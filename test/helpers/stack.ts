@@ -10,6 +10,9 @@ import { loadManifests, type Manifest, PROJECT_MANIFESTS } from '../../src/http/
 import { Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
 import type { BillingApiVersion, HttpTimeouts, RetryPolicy } from '../../src/config/upstreams.js';
 import { createAgent } from '../../src/upstreams/pool.js';
+import { PageCache } from '../../src/fleet/pages.js';
+import { MemoryStore, type Store } from '../../src/fleet/store.js';
+import { Metrics } from '../../src/observe/metrics.js';
 import { SCALR_TOKEN, SECRET, SIGNING_KEY } from './secrets.js';
 import { recordResponses, transcriptLogger } from './transcript.js';
 
@@ -66,6 +69,13 @@ export interface StackOptions {
   persisted?: { manifest: Manifest; only: boolean };
   /** Receives the gateway's log (default: the transcript). */
   logging?: YogaLogger;
+  /**
+   * Cache upstream answers (off by default: each test's call counts are those of a cold gateway).
+   * `true`: in process; a store: that one (Redis). TTLs default to production's.
+   */
+  cache?: boolean | { store?: Store; closedSeconds?: number; openSeconds?: number; maxBytes?: number };
+  /** The store of list totals (with `hints`), default an in-process one. */
+  hintsStore?: Store;
 }
 
 /** The suite's signing key: configured like the others, so that the secrets scan looks for it. */
@@ -87,9 +97,18 @@ export async function startStack(options: StackOptions = {}) {
   const accounts = sim.data.scalrAccounts.map((a) => a.id);
   const auth = options.auth ?? { mode: 'none', tokens: [] };
   const queue = options.queue ?? 10_000;
+  const metrics = new Metrics({ process: false });
+  const cache = options.cache === true ? {} : options.cache || undefined;
+  const cacheStore = cache && (cache.store ?? new MemoryStore(cache.maxBytes ?? 64 * 1024 * 1024));
+  const pages =
+    cache && cacheStore
+      ? new PageCache(cacheStore, { closedSeconds: cache.closedSeconds ?? 86_400, openSeconds: cache.openSeconds ?? 300 }, { count: (result) => metrics.cacheRequests.inc({ result }) })
+      : undefined;
   const clientsFor = clientFactory({
     passthrough: auth.mode === 'passthrough',
     callTimeoutMs: options.callTimeoutMs,
+    pages,
+    metrics,
     scaleway: { apiUrl: url, secretKey: SECRET, version: options.version ?? 'v2beta1', dispatcher: agents[0], maxOutstanding: connections + queue, now: () => now },
     pdf: { dispatcher: agents[2], maxOutstanding: (options.pdfConcurrency ?? 4) + queue },
     scalr: options.noScalr
@@ -104,6 +123,7 @@ export async function startStack(options: StackOptions = {}) {
   });
   const yoga = createGateway({
     clientsFor,
+    metrics,
     logging: options.logging ?? transcriptLogger,
     graphiql: options.graphiql,
     plugins: [recordResponses],
@@ -123,7 +143,7 @@ export async function startStack(options: StackOptions = {}) {
       defaultScalrAccountId: accounts[0],
       scalrAccountIds: options.scalrAccounts === null || options.noScalr ? null : new Set(options.scalrAccounts ?? accounts),
       scalrPageSize: options.scalrPageSize ?? 20,
-      totalHints: options.hints ? new TotalHints() : undefined,
+      totalHints: options.hints ? new TotalHints(options.hintsStore) : undefined,
       keys: options.keys ?? TEST_KEYS,
       pdfLinkTtlSeconds: options.pdfLinkTtlSeconds ?? 300,
       tokenPageLimits: options.tokenPageLimits ?? { pages: 50, emptyPages: 5 },
@@ -146,6 +166,8 @@ export async function startStack(options: StackOptions = {}) {
     yoga,
     query,
     persisted,
+    metrics,
+    pages,
     orgs,
     accounts,
     async close() {

@@ -20,6 +20,7 @@ export function pageList(n: number, { pageSize = 10, hints, identity = true }: {
   const calls: number[] = [];
   /** Change the answer of a page before it is served (faults). */
   let answer = (page: number) => ({ rows: rows.slice((page - 1) * pageSize, page * pageSize), totalCount: rows.length });
+  let held: Promise<void> | undefined;
   const source: OffsetSource<Row> = {
     name: 'Test.list',
     filter: { f: 1 },
@@ -27,6 +28,7 @@ export function pageList(n: number, { pageSize = 10, hints, identity = true }: {
     pageSize,
     fetchPage: async (page) => {
       calls.push(page);
+      if (held) await held;
       return answer(page);
     },
     hints,
@@ -37,6 +39,15 @@ export function pageList(n: number, { pageSize = 10, hints, identity = true }: {
     rows,
     calls,
     source,
+    /** Holds every answer until the function returned is called: what was asked before any answer shows. */
+    hold(): () => void {
+      let release!: () => void;
+      held = new Promise((resolve) => (release = resolve));
+      return () => {
+        held = undefined;
+        release();
+      };
+    },
     fault(f: (page: number, normal: ReturnType<typeof answer>) => ReturnType<typeof answer>) {
       const normal = answer;
       answer = (page) => f(page, normal(page));

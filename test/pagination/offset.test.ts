@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Budget, BudgetExceededError } from '../../src/lib/budget.js';
 import { offsetCursor, offsetSigner } from '../../src/pagination/cursor.js';
 import { filteredSource, offsetConnection } from '../../src/pagination/offset.js';
+import type { Store } from '../../src/fleet/store.js';
 import { TotalHints } from '../../src/pagination/totals.js';
 import { UpstreamBadResponseError } from '../../src/upstreams/errors.js';
 import { KEYS, pageList } from './fixtures.js';
@@ -187,9 +188,12 @@ describe('total hints', () => {
     expect((await offsetConnection(cold.source, { first: 25 }).edges).map((e) => e.node.id)).toHaveLength(25);
     expect(cold.calls).toEqual([1, 2, 3]);
     const warm = pageList(N, { hints });
+    const release = warm.hold();
     const edges = offsetConnection(warm.source, { first: 15, after: cursorOf(warm.source, 4) }).edges;
     // Pages 1 and 2 asked together, before either answered (without the hint, page 2 waits for page 1).
+    await new Promise((resolve) => setTimeout(resolve, 5));
     expect(warm.calls).toEqual([1, 2]);
+    release();
     await edges;
     expect(warm.calls).toEqual([1, 2]);
     const last = pageList(N, { hints });
@@ -205,9 +209,12 @@ describe('total hints', () => {
     expect(await offsetConnection(empty.source, { first: 0, after: cursorOf(empty.source, 33) }).totalCount).toBe(N + 10);
     expect(empty.calls).toEqual([4]);
     const all = pageList(N + 10, { hints });
+    const releaseAll = all.hold();
     const rows = offsetConnection(all.source, {}).all();
     // Every page at once, before the first answered.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     expect(all.calls).toEqual([1, 2, 3, 4]);
+    releaseAll();
     expect(await rows).toHaveLength(N + 10);
     // Past the end of the list with a hint: the page of its last row, not the one after.
     const past = pageList(40, { hints: new TotalHints() });
@@ -221,8 +228,11 @@ describe('total hints', () => {
     const hints = new TotalHints();
     await offsetConnection(pageList(250, { hints }).source, { first: 1 }).totalCount;
     const all = pageList(250, { hints });
+    const release = all.hold();
     const rows = offsetConnection(all.source, {}).all();
+    await new Promise((resolve) => setTimeout(resolve, 5));
     expect(all.calls).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    release();
     expect((await rows).map((r) => r.id)).toEqual(all.rows.map((r) => r.id));
     expect(all.calls).toHaveLength(25);
   });
@@ -237,17 +247,28 @@ describe('total hints', () => {
     expect(theirs.calls).toEqual([1, 3]);
   });
 
-  it('forgets a total after its time, and the least recent past its size', () => {
-    const hints = new TotalHints(1_000, 2);
-    hints.set('a', 1);
-    hints.set('b', 2);
+  it('keeps totals in the gateway’s store, for their time, and plans nothing when the store fails', async () => {
+    const calls: unknown[][] = [];
+    const store: Store = {
+      shared: true,
+      get: async (key) => (calls.push(['get', key]), key === 'total\na' ? '7' : undefined),
+      set: async (...args) => void calls.push(['set', ...args]),
+      lock: async () => true,
+      unlock: async () => {},
+      close: async () => {},
+    };
+    const hints = new TotalHints(store, 120);
+    expect(await hints.get('a')).toBe(7);
+    expect(await hints.get('b')).toBeUndefined();
     hints.set('c', 3);
-    expect([hints.get('a'), hints.get('b'), hints.get('c')]).toEqual([undefined, 2, 3]);
-    const aging = new TotalHints(1);
-    aging.set('x', 5);
-    const until = Date.now() + 10;
-    while (Date.now() < until);
-    expect(aging.get('x')).toBeUndefined();
+    expect(calls).toEqual([['get', 'total\na'], ['get', 'total\nb'], ['set', 'total\nc', '3', 120]]);
+    const failing = new TotalHints({ ...store, get: () => Promise.reject(new Error('down')), set: () => Promise.reject(new Error('down')) });
+    expect(await failing.get('a')).toBeUndefined();
+    expect(() => failing.set('a', 1)).not.toThrow();
+    // A real in-process store, with the default lifetime.
+    const memory = new TotalHints();
+    memory.set('x', 5);
+    expect(await memory.get('x')).toBe(5);
   });
 });
 

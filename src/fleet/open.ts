@@ -1,0 +1,31 @@
+import type { FleetConfig } from '../config/fleet.js';
+import type { Keyring } from '../lib/keys.js';
+import type { Metrics } from '../observe/metrics.js';
+import { PageCache } from './pages.js';
+import { connectRedis, RedisStore } from './redis.js';
+import { MemoryStore, type Store } from './store.js';
+
+export interface FleetState {
+  store: Store;
+  pages: PageCache;
+}
+
+/**
+ * The gateway's shared state from its configuration: Redis when `REDIS_URL` is set (its outages
+ * counted and logged once each), else in process, bounded by `CACHE_MAX_MB`.
+ */
+export function openFleet(config: FleetConfig, keys: Keyring, metrics: Metrics, log: { warn(text: string): void; info(text: string): void }): FleetState {
+  const store = config.redisUrl
+    ? new RedisStore(
+        connectRedis(config.redisUrl, {
+          failed: (use) => metrics.redisErrors.inc({ use }),
+          down: (message) => log.warn(`Redis is unavailable (${message}): the cache and the fleet's upstream budget are read around it until it is back`),
+          up: () => log.info('Redis is back'),
+        }),
+        keys,
+        { failed: (use) => metrics.redisErrors.inc({ use }), down: () => {}, up: () => {} },
+      )
+    : new MemoryStore(config.cache.maxBytes);
+  const pages = new PageCache(store, { closedSeconds: config.cache.closedTtlSeconds, openSeconds: config.cache.openTtlSeconds }, { count: (result) => metrics.cacheRequests.inc({ result }) });
+  return { store, pages };
+}
