@@ -47,12 +47,29 @@ export function trustedOperationNames(manifest: Manifest): Set<string> {
  * declares it: any other is `other` (or `anonymous`), so that callers cannot grow the label set.
  */
 export function useGraphqlMetrics(metrics: Metrics, trusted: ReadonlySet<string>): Plugin {
-  const operation = (name: string | undefined) => (name === undefined ? 'anonymous' : trusted.has(name) ? name : 'other');
+  const operation = ({ operationName, document }: { operationName?: string; document?: DocumentNode }) => {
+    // A document of one operation runs it without naming it: its own name then.
+    const name = operationName ?? soleOperationName(document);
+    return name === undefined ? 'anonymous' : trusted.has(name) ? name : 'other';
+  };
   const registry = metrics.registry;
   return usePrometheus({
     registry,
     endpoint: false,
+    // Only the two below: the plugin's defaults label series with the URL and any operation name a
+    // caller sends, which would let callers grow the registry without bound.
     metrics: {
+      graphql_yoga_http_duration: false,
+      graphql_envelop_deprecated_field: false,
+      graphql_envelop_request: false,
+      graphql_envelop_request_time_summary: false,
+      graphql_envelop_phase_parse: false,
+      graphql_envelop_phase_validate: false,
+      graphql_envelop_phase_context: false,
+      graphql_envelop_phase_execute: false,
+      graphql_envelop_phase_subscribe: false,
+      graphql_envelop_schema_change: false,
+      graphql_envelop_execute_resolver: false,
       graphql_envelop_request_duration: createHistogram({
         registry,
         histogram: {
@@ -61,7 +78,7 @@ export function useGraphqlMetrics(metrics: Metrics, trusted: ReadonlySet<string>
           labelNames: ['operationName', 'operationType'],
           buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
         },
-        fillLabelsFn: (params) => ({ operationName: operation(params.operationName), operationType: params.operationType ?? 'unknown' }),
+        fillLabelsFn: (params) => ({ operationName: operation(params), operationType: params.operationType ?? 'unknown' }),
       }),
       graphql_envelop_error_result: createCounter({
         registry,
@@ -70,10 +87,15 @@ export function useGraphqlMetrics(metrics: Metrics, trusted: ReadonlySet<string>
           help: 'GraphQL errors answered, by operation name (trusted documents only), phase and extensions.code',
           labelNames: ['operationName', 'phase', 'code'],
         },
-        fillLabelsFn: (params) => ({ operationName: operation(params.operationName), phase: params.errorPhase ?? 'unknown', code: codeOf(params.error) }),
+        fillLabelsFn: (params) => ({ operationName: operation(params), phase: params.errorPhase ?? 'unknown', code: codeOf(params.error) }),
       }),
     },
   });
+}
+
+function soleOperationName(document: DocumentNode | undefined): string | undefined {
+  const operations = document?.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION) ?? [];
+  return operations.length === 1 && operations[0]!.kind === Kind.OPERATION_DEFINITION ? operations[0]!.name?.value : undefined;
 }
 
 /** The code a caller sees for an error: the gateway's own mapping (before or after masking). */

@@ -118,19 +118,20 @@ export class UpstreamHttp {
       });
     } catch (error) {
       leave();
-      done(0);
+      done.answered(0);
+      done.ended();
       throw this.failure(error, signal);
     }
+    done.answered(res.statusCode);
     // The headers came in time (undici's headers timeout counts from the call's start on its
     // connection, not its wait for one); the body gets a total time too, not only an idle one.
     const body = res.body;
     const timer = callTimeoutMs === undefined ? undefined : setTimeout(() => body.destroy(new CallTimeoutError(callTimeoutMs)), callTimeoutMs);
     // A body closes once read, dumped, destroyed or failed: the call is over then.
-    const status = res.statusCode;
     body.once('close', () => {
       clearTimeout(timer);
       leave();
-      done(status);
+      done.ended();
     });
     if (res.statusCode >= 200 && res.statusCode < 300) {
       return { status: res.statusCode, headers: res.headers, body, signal, streaming: () => clearTimeout(timer) };
@@ -139,20 +140,25 @@ export class UpstreamHttp {
     throw this.redacted(this.options.parseError(res.statusCode, res.headers, text));
   }
 
-  /** Counts a call in flight now; the function returned ends it with its status (0: no answer). */
-  private measure(path: string): (status: number) => void {
+  /**
+   * Counts a call in flight now. `answered` counts it by status as soon as the status is known (0:
+   * no answer); `ended` ends it once its body is done (in flight, duration).
+   */
+  private measure(path: string): { answered(status: number): void; ended(): void } {
     const { metrics, upstream } = this.options;
-    if (!metrics) return () => {};
+    if (!metrics) return { answered: () => {}, ended: () => {} };
     const endpoint = routeTemplate(path);
     metrics.upstreamInFlight.inc({ upstream });
     const end = metrics.upstreamDuration.startTimer({ upstream, endpoint });
     let ended = false;
-    return (status) => {
-      if (ended) return;
-      ended = true;
-      metrics.upstreamInFlight.dec({ upstream });
-      metrics.upstreamRequests.inc({ upstream, endpoint, status: String(status) });
-      end();
+    return {
+      answered: (status) => metrics.upstreamRequests.inc({ upstream, endpoint, status: String(status) }),
+      ended: () => {
+        if (ended) return;
+        ended = true;
+        metrics.upstreamInFlight.dec({ upstream });
+        end();
+      },
     };
   }
 
