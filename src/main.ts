@@ -157,6 +157,7 @@ async function main(): Promise<void> {
     },
   });
 
+  await fleet.started;
   const server = createServer(yoga);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();

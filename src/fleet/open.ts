@@ -2,12 +2,14 @@ import type { FleetConfig } from '../config/fleet.js';
 import type { Keyring } from '../lib/keys.js';
 import type { Metrics } from '../observe/metrics.js';
 import { PageCache } from './pages.js';
-import { connectRedis, RedisStore } from './redis.js';
+import { connectRedis, onePerOutage, RedisStore } from './redis.js';
 import { MemoryStore, type Store } from './store.js';
 
 export interface FleetState {
   store: Store;
   pages: PageCache;
+  /** Settles once the store is usable or known down (at most 2 s): the gateway listens after it. */
+  started: Promise<void>;
 }
 
 /**
@@ -15,17 +17,21 @@ export interface FleetState {
  * counted and logged once each), else in process, bounded by `CACHE_MAX_MB`.
  */
 export function openFleet(config: FleetConfig, keys: Keyring, metrics: Metrics, log: { warn(text: string): void; info(text: string): void }): FleetState {
-  const store = config.redisUrl
-    ? new RedisStore(
-        connectRedis(config.redisUrl, {
-          failed: (use) => metrics.redisErrors.inc({ use }),
-          down: (message) => log.warn(`Redis is unavailable (${message}): the cache and the fleet's upstream budget are read around it until it is back`),
-          up: () => log.info('Redis is back'),
-        }),
-        keys,
-        { failed: (use) => metrics.redisErrors.inc({ use }), down: () => {}, up: () => {} },
-      )
-    : new MemoryStore(config.cache.maxBytes);
+  const events = onePerOutage({
+    failed: (use) => metrics.redisErrors.inc({ use }),
+    down: (message) => log.warn(`Redis is unavailable (${message}): the cache and the fleet's upstream budget are read around it until it is back`),
+    up: () => log.info('Redis is back'),
+  });
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, events) : undefined;
+  const store = redis ? new RedisStore(redis, keys, events) : new MemoryStore(config.cache.maxBytes);
   const pages = new PageCache(store, { closedSeconds: config.cache.closedTtlSeconds, openSeconds: config.cache.openTtlSeconds }, { count: (result) => metrics.cacheRequests.inc({ result }) });
-  return { store, pages };
+  // Up, or down (it is read around then): either way the gateway may start.
+  const started = redis
+    ? new Promise<void>((resolve) => {
+        redis.once('ready', () => resolve());
+        redis.once('error', () => resolve());
+        setTimeout(resolve, 2_000).unref();
+      })
+    : Promise.resolve();
+  return { store, pages, started };
 }

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import type { Keyring, Signer } from '../lib/keys.js';
 import type { Store } from './store.js';
 
-/** What the Redis store reports: each failure (counted), and once per outage that Redis went and came back. */
+/** What the Redis store reports: each failure (counted), that Redis went and came back (see onePerOutage). */
 export interface RedisEvents {
   failed(use: 'cache' | 'lock' | 'limit'): void;
   down(message: string): void;
@@ -30,19 +30,28 @@ export function connectRedis(url: string, events: RedisEvents): Redis {
     retryStrategy: (times) => Math.min(2_000, 50 * 2 ** Math.min(times, 6)),
     lazyConnect: false,
   });
-  let healthy = true;
-  redis.on('error', (error: Error) => {
-    if (!healthy) return;
-    healthy = false;
-    // ioredis' messages name the host and port, never the password.
-    events.down(error.message);
-  });
-  redis.on('ready', () => {
-    if (healthy) return;
-    healthy = true;
-    events.up();
-  });
+  // ioredis' messages name the host and port, never the password.
+  redis.on('error', (error: Error) => events.down(error.message));
+  redis.on('ready', () => events.up());
   return redis;
+}
+
+/** `down` and `up` once per outage, whichever of the connection or a command notices it first. */
+export function onePerOutage(events: RedisEvents): RedisEvents {
+  let healthy = true;
+  return {
+    failed: (use) => events.failed(use),
+    down: (message) => {
+      if (!healthy) return;
+      healthy = false;
+      events.down(message);
+    },
+    up: () => {
+      if (healthy) return;
+      healthy = true;
+      events.up();
+    },
+  };
 }
 
 /**
@@ -107,6 +116,7 @@ export class RedisStore implements Store {
       return await run();
     } catch (error) {
       this.events.failed(use);
+      this.events.down((error as Error).message);
       throw error;
     }
   }
