@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { Caller } from './access/caller.js';
+import type { Limiter } from './fleet/limiter.js';
 import type { PageCache } from './fleet/pages.js';
 import type { Budget } from './lib/budget.js';
 import type { Metrics } from './observe/metrics.js';
@@ -30,6 +31,8 @@ export interface ClientSettings {
   callTimeoutMs?: number;
   /** Upstream answers cached for every request (absent: none). */
   pages?: PageCache;
+  /** The upstream budget per credential (invoice PDFs apart: their pool bounds them). */
+  limiter?: Limiter;
   metrics?: Metrics;
 }
 
@@ -48,7 +51,7 @@ export function clientFactory(settings: ClientSettings): (caller: Caller, budget
   const scalewayGate = new Gate(settings.scaleway.maxOutstanding);
   const pdfGate = new Gate(settings.pdf.maxOutstanding);
   const scalrGate = new Gate(settings.scalr?.maxOutstanding ?? 1);
-  const { callTimeoutMs, metrics } = settings;
+  const { callTimeoutMs, metrics, limiter } = settings;
   return (caller, budget, options = {}) => {
     const cache = settings.pages && { pages: settings.pages, refresh: options.refresh === true };
     const scalewayKey = (settings.passthrough ? caller.scalewayKey : settings.scaleway.secretKey) ?? '';
@@ -62,6 +65,7 @@ export function clientFactory(settings: ClientSettings): (caller: Caller, budget
       callTimeoutMs,
       cache,
       metrics,
+      limiter,
       now: settings.scaleway.now,
     };
     return {
@@ -83,6 +87,7 @@ export function clientFactory(settings: ClientSettings): (caller: Caller, budget
           callTimeoutMs,
           cache,
           metrics,
+          limiter,
           now: settings.scaleway.now,
         }),
     };

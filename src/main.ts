@@ -9,8 +9,9 @@ import { TotalHints } from './pagination/totals.js';
 import { Keyring } from './lib/keys.js';
 import { Secrets } from './http/redaction.js';
 import { loadManifests, type Manifest, PROJECT_MANIFESTS } from './http/persisted.js';
-import { createAgent } from './upstreams/pool.js';
-import { openFleet } from './fleet/open.js';
+import { type AgentHooks, createAgent } from './upstreams/pool.js';
+import { limitKey } from './upstreams/http.js';
+import { type FleetState, openFleet } from './fleet/open.js';
 import { Metrics } from './observe/metrics.js';
 import { jsonLogger } from './observe/log.js';
 
@@ -91,13 +92,27 @@ async function main(): Promise<void> {
   // One pool per upstream, invoice PDFs apart: its connections are the calls in flight to it.
   const { concurrency } = config;
   const metrics = new Metrics();
-  const retried = (upstream: 'scaleway' | 'scalr') => (reason: string) => metrics.upstreamRetries.inc({ upstream, reason });
+  let fleet: FleetState | undefined;
+  const hooks = (upstream: 'scaleway' | 'scalr'): AgentHooks => ({
+    onRetry: (reason) => metrics.upstreamRetries.inc({ upstream, reason }),
+    // The credential a 429 was for, as the call sent it: Scaleway's header, Scalr's bearer token.
+    onRateLimited: (headers, ms) => {
+      const credential = upstream === 'scaleway' ? headers?.['x-auth-token'] : headers?.authorization?.replace(/^Bearer /, '');
+      fleet?.limiter.pause(limitKey(upstream, credential), ms);
+    },
+  });
   const agents = {
-    scaleway: createAgent(config.timeouts, config.retry, concurrency.scaleway, retried('scaleway')),
-    scalr: createAgent(config.timeouts, config.retry, concurrency.scalr, retried('scalr')),
-    pdf: createAgent(config.timeouts, config.retry, concurrency.pdf, retried('scaleway')),
+    scaleway: createAgent(config.timeouts, config.retry, concurrency.scaleway, hooks('scaleway')),
+    scalr: createAgent(config.timeouts, config.retry, concurrency.scalr, hooks('scalr')),
+    pdf: createAgent(config.timeouts, config.retry, concurrency.pdf, hooks('scaleway')),
   };
-  const fleet = openFleet(config.fleet, keys, metrics, { warn: (text) => log.warn(logRedactor.redact(text)), info: (text) => log.info(text) });
+  fleet = openFleet(config.fleet, keys, metrics, { warn: (text) => log.warn(logRedactor.redact(text)), info: (text) => log.info(text) }, {
+    // Keys are `<upstream>\n<credential hash>`: the caps are the upstream's.
+    caps: (key) =>
+      key.startsWith('scalr\n') ? { concurrency: concurrency.scalr, rps: config.fleet.maxRps.scalr } : { concurrency: concurrency.scaleway, rps: config.fleet.maxRps.scaleway },
+    // A slot outlives no call: connect, headers and body timeouts together.
+    leaseMs: config.timeouts.connect + config.timeouts.headers + config.deadlines.callMs,
+  });
   const scalrServed = new Set([...(scalr?.accountIds ?? []), ...(scalr?.defaultAccountId ? [scalr.defaultAccountId] : [])]);
   const served = new Set([...organizationIds, ...(scaleway.defaultOrganizationId ? [scaleway.defaultOrganizationId] : [])]);
   const passthrough = config.auth.mode === 'passthrough';
@@ -105,6 +120,7 @@ async function main(): Promise<void> {
     passthrough,
     callTimeoutMs: config.deadlines.callMs,
     pages: fleet.pages,
+    limiter: fleet.limiter,
     metrics,
     scaleway: {
       apiUrl: scaleway.apiUrl,

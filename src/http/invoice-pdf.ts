@@ -6,7 +6,7 @@ import { offsetConnection } from '../pagination/offset.js';
 import { upstreamExtensions } from '../errors.js';
 import { BudgetExceededError, ClientGoneError, DeadlineError } from '../lib/budget.js';
 import { UpstreamError } from '../upstreams/errors.js';
-import { callError } from '../upstreams/http.js';
+import { callError } from '../upstreams/failures.js';
 import { UUID } from '../lib/uuid.js';
 
 

@@ -27,6 +27,8 @@ export interface SimResponse {
 
 /** One request the simulator served; tests count these to prove batching and minimal paging. */
 export interface LoggedCall {
+  /** When it arrived (ms since the epoch). */
+  at: number;
   method: string;
   path: string;
   query: URLSearchParams;

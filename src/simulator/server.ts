@@ -135,7 +135,7 @@ export class Simulator {
     const gone = new AbortController();
     res.once('close', () => gone.abort());
     // Logged on arrival (its status once answered): a call still waiting counts too.
-    const entry: LoggedCall = { method: sim.method, path: sim.path, query: sim.query, status: 0, headers: sim.headers };
+    const entry: LoggedCall = { at: Date.now(), method: sim.method, path: sim.path, query: sim.query, status: 0, headers: sim.headers };
     this.log.push(entry);
     // The answer is made on arrival, then held for the latency: a real upstream's own work happens
     // inside its latency, on its machines, not one answer after another in this process.

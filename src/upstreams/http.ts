@@ -1,27 +1,29 @@
 import { createHash } from 'node:crypto';
 import { type Dispatcher, request } from 'undici';
+import type { Limiter } from '../fleet/limiter.js';
 import type { Finality, PageCache } from '../fleet/pages.js';
 import type { Budget } from '../lib/budget.js';
 import { type Metrics, routeTemplate } from '../observe/metrics.js';
 import { type JsonValue, parseJsonExact, parseJsonExactKeys } from '../lib/json.js';
 import { Redactor } from '../lib/redact.js';
 import {
-  errorClassForStatus,
   type UpstreamError,
   UpstreamBadResponseError,
-  UpstreamTimeoutError,
   UpstreamUnauthenticatedError,
-  UpstreamUnavailableError,
   type UpstreamName,
   upstreamMessage,
 } from './errors.js';
+import { CallTimeoutError, callError } from './failures.js';
 import { type Gate, retryAfterMs } from './pool.js';
 
-/** An answer's body took longer than the call's limit. */
-class CallTimeoutError extends Error {
-  constructor(readonly ms: number) {
-    super(`the answer took longer than ${ms} ms`);
-  }
+/** A credential as a key part (cache, limiter): a hash, never the credential. */
+export function credentialTag(credential: string | undefined): string {
+  return createHash('sha256').update(credential ?? '').digest('base64url');
+}
+
+/** The limiter's key for an upstream and credential: what the upstream rate-limits. */
+export function limitKey(upstream: UpstreamName, credential: string | undefined): string {
+  return `${upstream}\n${credentialTag(credential)}`;
 }
 
 /** Query parameters; arrays are sent as repeated keys, undefined is omitted. */
@@ -64,6 +66,8 @@ export interface UpstreamHttpOptions {
   /** Upstream answers cached for every request; `refresh` (the request's Cache-Control: no-cache) re-reads them. */
   cache?: { pages: PageCache; refresh: boolean };
   metrics?: Metrics;
+  /** The upstream budget per credential (calls in flight, calls a second, 429 pauses); fleet-wide with Redis. */
+  limiter?: Limiter;
 }
 
 /** How a cached GET reads its answer: the parse (at the boundary), and whether the answer can still change. */
@@ -104,8 +108,19 @@ export class UpstreamHttp {
     // The request was given up (deadline, client gone): nothing more is asked for it.
     budget?.signal.throwIfAborted();
     budget?.call();
-    const leave = this.options.gate?.enter(upstream) ?? (() => {});
+    const gateLeave = this.options.gate?.enter(upstream) ?? (() => {});
     const signal = budget?.signal;
+    let release = () => {};
+    const leave = () => {
+      release();
+      gateLeave();
+    };
+    try {
+      release = await this.budgeted(signal);
+    } catch (error) {
+      gateLeave();
+      throw this.failure(error, signal);
+    }
     const done = this.measure(path);
     let res: Dispatcher.ResponseData;
     try {
@@ -120,9 +135,13 @@ export class UpstreamHttp {
       leave();
       done.answered(0);
       done.ended();
+      const { code, statusCode, headers: answered } = (error ?? {}) as { code?: string; statusCode?: number; headers?: UpstreamResponse['headers'] };
+      // Retries ran out on a 429: the credential pauses (fleet-wide with Redis).
+      if (code === 'UND_ERR_REQ_RETRY' && statusCode === 429) this.rateLimited(answered);
       throw this.failure(error, signal);
     }
     done.answered(res.statusCode);
+    if (res.statusCode === 429) this.rateLimited(res.headers);
     // The headers came in time (undici's headers timeout counts from the call's start on its
     // connection, not its wait for one); the body gets a total time too, not only an idle one.
     const body = res.body;
@@ -138,6 +157,27 @@ export class UpstreamHttp {
     }
     const text = await this.read(body, signal);
     throw this.redacted(this.options.parseError(res.statusCode, res.headers, text));
+  }
+
+  private limitKey(): string {
+    return limitKey(this.options.upstream, this.options.credential);
+  }
+
+  /** Waits for the upstream budget (counted as queued meanwhile); the function returned gives it back. */
+  private async budgeted(signal?: AbortSignal): Promise<() => void> {
+    const { limiter, metrics, upstream } = this.options;
+    if (!limiter) return () => {};
+    metrics?.upstreamQueued.inc({ upstream });
+    try {
+      return await limiter.acquire(this.limitKey(), signal);
+    } finally {
+      metrics?.upstreamQueued.dec({ upstream });
+    }
+  }
+
+  /** A 429: no call with this credential for its Retry-After (1 s when it names none, as Scaleway's). */
+  private rateLimited(headers: UpstreamResponse['headers'] | undefined): void {
+    this.options.limiter?.pause(this.limitKey(), retryAfterMs(headers) ?? 1_000);
   }
 
   /**
@@ -188,9 +228,8 @@ export class UpstreamHttp {
 
   private tag?: string;
 
-  /** The credential as a cache key part: a hash, never the credential. */
   private credentialTag(): string {
-    return (this.tag ??= createHash('sha256').update(this.options.credential ?? '').digest('base64url'));
+    return (this.tag ??= credentialTag(this.options.credential));
   }
 
   /** The typed error for a call that failed: the request's own abort as it is, else the transport's. */
@@ -261,34 +300,4 @@ export class UpstreamHttp {
 function requestIdOf(headers: UpstreamResponse['headers']): string | undefined {
   const id = headers['x-request-id'];
   return typeof id === 'string' ? id : undefined;
-}
-
-/** A call's failure, typed: its answer's total time ran out (UPSTREAM_CALL_TIMEOUT_MS), or the transport's. */
-export function callError(upstream: UpstreamName, error: unknown): UpstreamError {
-  if (error instanceof CallTimeoutError) {
-    return new UpstreamTimeoutError(`${upstream} took longer than ${error.ms} ms to send one answer (UPSTREAM_CALL_TIMEOUT_MS)`, { upstream, cause: error });
-  }
-  return transportError(upstream, error);
-}
-
-/** Maps undici's transport failures (by their stable `code`) to typed errors. */
-export function transportError(upstream: UpstreamName, error: unknown): UpstreamError {
-  const code = (error as { code?: string } | null)?.code ?? '';
-  if (code === 'UND_ERR_REQ_RETRY') {
-    // Retries ran out (or `Retry-After` was beyond the cap): the last status decides.
-    const { statusCode, headers } = error as { statusCode: number; headers?: Record<string, string | string[] | undefined> };
-    const after = retryAfterMs(headers);
-    const ErrorClass = errorClassForStatus(statusCode);
-    const name = upstream === 'scaleway' ? 'Scaleway' : 'Scalr';
-    return new ErrorClass(`${name}: HTTP ${statusCode}, still after retrying`, {
-      upstream,
-      status: statusCode,
-      retryAfter: after === undefined ? undefined : Math.ceil(after / 1000),
-      cause: error,
-    });
-  }
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new UpstreamTimeoutError(`${upstream} did not answer in time`, { upstream, cause: error });
-  }
-  return new UpstreamUnavailableError(`${upstream} could not be reached`, { upstream, cause: error });
 }

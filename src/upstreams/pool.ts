@@ -24,7 +24,7 @@ export function retryAfterMs(headers: Record<string, string | string[] | undefin
  * with jitter (so that many gateway replicas do not retry in step), `Retry-After` honoured up to
  * a cap. Scaleway's 429s carry no `Retry-After` at all: backoff applies then.
  */
-function retryInterceptor(policy: RetryPolicy, onRetry?: (reason: string) => void): Dispatcher.DispatcherComposeInterceptor {
+function retryInterceptor(policy: RetryPolicy, hooks: AgentHooks): Dispatcher.DispatcherComposeInterceptor {
   return interceptors.retry({
     maxRetries: policy.retries,
     statusCodes: RETRY_STATUSES,
@@ -39,9 +39,11 @@ function retryInterceptor(policy: RetryPolicy, onRetry?: (reason: string) => voi
         (statusCode === undefined || RETRY_STATUSES.includes(statusCode)) &&
         state.counter <= policy.retries;
       const after = retryAfterMs(headers);
+      // A 429, retried or not: its credential pauses (fleet-wide with Redis) before any other call.
+      if (statusCode === 429) hooks.onRateLimited?.(opts.headers as Record<string, string> | undefined, after ?? 1_000);
       const signal = (opts as { signal?: AbortSignal }).signal;
       if (!retryable || (after !== undefined && after > policy.retryAfterCapMs) || signal?.aborted) return cb(signal?.aborted ? signal.reason : err);
-      onRetry?.(statusCode !== undefined ? String(statusCode) : (code ?? 'error'));
+      hooks.onRetry?.(statusCode !== undefined ? String(statusCode) : (code ?? 'error'));
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (state.counter - 1));
       // The wait holds no connection (the failed answer has been read); an abort ends it at once.
       const timer = setTimeout(() => {
@@ -87,8 +89,14 @@ const markBodyFailures: Dispatcher.DispatcherComposeInterceptor = (dispatch) => 
  * page of 500 rows is 5 concurrent calls, and a TLS handshake per call would dominate the latency.
  * A retry's backoff holds no connection.
  */
-/** `onRetry` hears each retry with its reason (an HTTP status or an error code): the retries metric. */
-export function createAgent(timeouts: HttpTimeouts, retry: RetryPolicy | undefined, connections: number, onRetry?: (reason: string) => void): Dispatcher {
+export interface AgentHooks {
+  /** Each retry, with its reason (an HTTP status or an error code): the retries metric. */
+  onRetry?(reason: string): void;
+  /** A 429 met while retrying, with the call's headers (its credential) and how long to pause, ms. */
+  onRateLimited?(headers: Record<string, string> | undefined, ms: number): void;
+}
+
+export function createAgent(timeouts: HttpTimeouts, retry: RetryPolicy | undefined, connections: number, hooks: AgentHooks = {}): Dispatcher {
   const agent = new Agent({
     connections,
     keepAliveTimeout: 30_000,
@@ -97,7 +105,7 @@ export function createAgent(timeouts: HttpTimeouts, retry: RetryPolicy | undefin
     connect: { timeout: timeouts.connect },
   });
   // compose: the first interceptor is the innermost, next to the pool.
-  return retry && retry.retries > 0 ? agent.compose(markBodyFailures, retryInterceptor(retry, onRetry)) : agent;
+  return retry && retry.retries > 0 ? agent.compose(markBodyFailures, retryInterceptor(retry, hooks)) : agent;
 }
 
 /**

@@ -10,6 +10,7 @@ import { loadManifests, type Manifest, PROJECT_MANIFESTS } from '../../src/http/
 import { Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
 import type { BillingApiVersion, HttpTimeouts, RetryPolicy } from '../../src/config/upstreams.js';
 import { createAgent } from '../../src/upstreams/pool.js';
+import type { Limiter } from '../../src/fleet/limiter.js';
 import { PageCache } from '../../src/fleet/pages.js';
 import { MemoryStore, type Store } from '../../src/fleet/store.js';
 import { Metrics } from '../../src/observe/metrics.js';
@@ -76,6 +77,8 @@ export interface StackOptions {
   cache?: boolean | { store?: Store; closedSeconds?: number; openSeconds?: number; maxBytes?: number };
   /** The store of list totals (with `hints`), default an in-process one. */
   hintsStore?: Store;
+  /** The upstream budget (rate caps, 429 pauses); none by default. */
+  limiter?: Limiter;
 }
 
 /** The suite's signing key: configured like the others, so that the secrets scan looks for it. */
@@ -108,6 +111,7 @@ export async function startStack(options: StackOptions = {}) {
     passthrough: auth.mode === 'passthrough',
     callTimeoutMs: options.callTimeoutMs,
     pages,
+    limiter: options.limiter,
     metrics,
     scaleway: { apiUrl: url, secretKey: SECRET, version: options.version ?? 'v2beta1', dispatcher: agents[0], maxOutstanding: connections + queue, now: () => now },
     pdf: { dispatcher: agents[2], maxOutstanding: (options.pdfConcurrency ?? 4) + queue },

@@ -51,8 +51,8 @@ export class ScalewayBillingClient {
     this.now = options.now ?? (() => new Date());
     this.base = `/billing/${options.version}`;
     this.http = scalewayHttp(options);
-    // Files are streamed through, never cached.
-    this.files = options.pdf ? scalewayHttp({ ...options, ...options.pdf, cache: undefined }) : this.http;
+    // Files are streamed through, never cached; their own pool bounds them (a slow reader holds no shared slot).
+    this.files = options.pdf ? scalewayHttp({ ...options, ...options.pdf, cache: undefined, limiter: undefined }) : this.http;
   }
 
   /** `GET /invoices`. */

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { Budget } from '../../lib/budget.js';
 import type { JsonValue } from '../../lib/json.js';
+import type { Limiter } from '../../fleet/limiter.js';
 import type { Metrics } from '../../observe/metrics.js';
 import { UpstreamHttp, type UpstreamHttpOptions } from '../http.js';
 import type { Gate } from '../pool.js';
@@ -22,12 +23,13 @@ export interface ScalewayConnection {
   /** The gateway's cache of answers, and whether this request re-reads them (Cache-Control: no-cache). */
   cache?: UpstreamHttpOptions['cache'];
   metrics?: Metrics;
+  limiter?: Limiter;
   /** The clock deciding which answers can no longer change (finality.ts), and the current billing period. */
   now?: () => Date;
 }
 
 /** HTTP for any Scaleway API: `X-Auth-Token`, JSON, Scaleway's error bodies. */
-export function scalewayHttp({ apiUrl, secretKey, dispatcher, gate, budget, callTimeoutMs, cache, metrics }: ScalewayConnection): UpstreamHttp {
+export function scalewayHttp({ apiUrl, secretKey, dispatcher, gate, budget, callTimeoutMs, cache, metrics, limiter }: ScalewayConnection): UpstreamHttp {
   return new UpstreamHttp({
     upstream: 'scaleway',
     baseUrl: apiUrl,
@@ -40,6 +42,7 @@ export function scalewayHttp({ apiUrl, secretKey, dispatcher, gate, budget, call
     credential: secretKey,
     cache,
     metrics,
+    limiter,
     missingCredentials: secretKey ? undefined : 'No Scaleway secret key: send one as X-Auth-Token',
     parseError: scalewayError,
   });

@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { Budget } from '../../lib/budget.js';
 import type { Page } from '../../lib/page.js';
 import { UpstreamBadRequestError, UpstreamBadResponseError } from '../errors.js';
+import type { Limiter } from '../../fleet/limiter.js';
 import type { Metrics } from '../../observe/metrics.js';
 import { usageClosed } from '../finality.js';
 import { UpstreamHttp, type UpstreamHttpOptions, type Query } from '../http.js';
@@ -26,6 +27,7 @@ export interface ScalrOptions {
   /** The gateway's cache of answers, and whether this request re-reads them. */
   cache?: UpstreamHttpOptions['cache'];
   metrics?: Metrics;
+  limiter?: Limiter;
   /** The clock deciding which usage can no longer change. */
   now?: () => Date;
 }
@@ -75,6 +77,7 @@ export class ScalrClient {
       credential: options.token,
       cache: options.cache,
       metrics: options.metrics,
+      limiter: options.limiter,
       missingCredentials: options.token ? undefined : 'No Scalr token: send one as X-Scalr-Token',
       parseError: scalrError,
     });
