@@ -11,6 +11,7 @@ import type { QueryLimits } from './config/limits.js';
 import { limitPlugins } from './http/limits.js';
 import { quietExpected, useRequestLog, useUpstreamLog } from './http/log.js';
 import { trustedOperationNames, useGraphqlMetrics, useOps } from './http/ops.js';
+import { useOperationSpans } from './http/trace.js';
 import type { Metrics } from './observe/metrics.js';
 import { documentText, type Manifest, usePersistedDocuments } from './http/persisted.js';
 import { redactingLogger, Secrets, useRedaction } from './http/redaction.js';
@@ -110,6 +111,7 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
     plugins: [
       useRedaction(own),
       useRequestLog(logger, spentBy),
+      useOperationSpans(),
       useAuth({ ...options.auth, graphqlPath: '/graphql', graphiql, keys: options.settings.keys, now: options.settings.now }),
       // After authentication: /metrics is the graph's callers' (a passthrough caller is not checked
       // by the gateway itself, so there it is served on METRICS_PORT only).

@@ -14,6 +14,7 @@ import { limitKey } from './upstreams/http.js';
 import { type FleetState, openFleet } from './fleet/open.js';
 import { Metrics } from './observe/metrics.js';
 import { jsonLogger } from './observe/log.js';
+import { startTracing } from './observe/trace.js';
 
 /**
  * The crash guard: a promise rejected with nobody to hear it is a bug, but one request's bug must
@@ -47,6 +48,9 @@ async function main(): Promise<void> {
   }
 
   const log = jsonLogger();
+  // Before anything makes a span.
+  const stopTracing = config.fleet.otel ? await startTracing(config.fleet.otel) : undefined;
+  if (config.fleet.otel) log.info(`Traces go to ${config.fleet.otel.endpoint} as ${config.fleet.otel.serviceName}`);
   let simulator: Simulator | undefined;
   let scaleway = config.scaleway;
   let scalr = config.scalr;
@@ -211,7 +215,7 @@ async function main(): Promise<void> {
     setTimeout(() => {
       // Stop accepting, let in-flight requests finish, then release upstream connections and Redis.
       server.close(() => {
-        void Promise.all([...Object.values(agents).map((a) => a.close()), simulator?.close(), fleet.store.close().catch(() => undefined)]).then(() => process.exit(0));
+        void Promise.all([...Object.values(agents).map((a) => a.close()), simulator?.close(), fleet.store.close().catch(() => undefined), stopTracing?.().catch(() => undefined)]).then(() => process.exit(0));
       });
       metricsServer?.close();
       server.closeIdleConnections();

@@ -93,7 +93,8 @@ export function useGraphqlMetrics(metrics: Metrics, trusted: ReadonlySet<string>
   });
 }
 
-function soleOperationName(document: DocumentNode | undefined): string | undefined {
+/** The name of a document's one operation (a document of one operation runs it unnamed). */
+export function soleOperationName(document: DocumentNode | undefined): string | undefined {
   const operations = document?.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION) ?? [];
   return operations.length === 1 && operations[0]!.kind === Kind.OPERATION_DEFINITION ? operations[0]!.name?.value : undefined;
 }

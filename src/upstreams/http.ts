@@ -3,6 +3,8 @@ import { type Dispatcher, request } from 'undici';
 import type { Limiter } from '../fleet/limiter.js';
 import type { Finality, PageCache } from '../fleet/pages.js';
 import type { Budget } from '../lib/budget.js';
+import { trace } from '@opentelemetry/api';
+import { measureCall } from '../observe/calls.js';
 import { type Metrics, routeTemplate } from '../observe/metrics.js';
 import { type JsonValue, parseJsonExact, parseJsonExactKeys } from '../lib/json.js';
 import { Redactor } from '../lib/redact.js';
@@ -102,7 +104,7 @@ export class UpstreamHttp {
    * A 2xx response whose body the caller must consume (its concurrency slot is held until the body
    * ends); any other status is thrown as a typed error.
    */
-  async get(path: string, query: Query = {}, headers: Record<string, string> = {}): Promise<UpstreamResponse> {
+  async get(path: string, query: Query = {}, headers: Record<string, string> = {}, cache: 'miss' | 'bypass' | 'none' = 'none'): Promise<UpstreamResponse> {
     const { upstream, baseUrl, dispatcher, missingCredentials, budget, callTimeoutMs } = this.options;
     if (missingCredentials) throw new UpstreamUnauthenticatedError(missingCredentials, { upstream });
     // The request was given up (deadline, client gone): nothing more is asked for it.
@@ -121,14 +123,15 @@ export class UpstreamHttp {
       gateLeave();
       throw this.failure(error, signal);
     }
-    const done = this.measure(path);
+    const done = measureCall(this.options.metrics, this.options.upstream, path, cache);
     let res: Dispatcher.ResponseData;
     try {
       // Queued and in flight alike, the call ends with its request (deadline, client gone).
       res = await request(baseUrl + path + buildQuery(query), {
         dispatcher,
         method: 'GET',
-        headers: { ...this.options.headers, ...headers },
+        // With traces on, the call's span context goes upstream (W3C traceparent).
+        headers: { ...this.options.headers, ...headers, ...done.trace },
         signal,
       });
     } catch (error) {
@@ -181,28 +184,6 @@ export class UpstreamHttp {
   }
 
   /**
-   * Counts a call in flight now. `answered` counts it by status as soon as the status is known (0:
-   * no answer); `ended` ends it once its body is done (in flight, duration).
-   */
-  private measure(path: string): { answered(status: number): void; ended(): void } {
-    const { metrics, upstream } = this.options;
-    if (!metrics) return { answered: () => {}, ended: () => {} };
-    const endpoint = routeTemplate(path);
-    metrics.upstreamInFlight.inc({ upstream });
-    const end = metrics.upstreamDuration.startTimer({ upstream, endpoint });
-    let ended = false;
-    return {
-      answered: (status) => metrics.upstreamRequests.inc({ upstream, endpoint, status: String(status) }),
-      ended: () => {
-        if (ended) return;
-        ended = true;
-        metrics.upstreamInFlight.dec({ upstream });
-        end();
-      },
-    };
-  }
-
-  /**
    * GET, parse and check an answer (`read`, at the boundary), through the cache when there is one:
    * a hit makes no upstream call (and counts none against the request's budget), and is parsed and
    * checked like a fresh answer. The cache key is the full request and the credential's hash.
@@ -214,7 +195,7 @@ export class UpstreamHttp {
     const { text, hit } = await cache.pages.read(
       `${this.credentialTag()}\n${this.options.baseUrl}${path}${buildQuery(query, true)}`,
       async () => {
-        const answer = await this.getText(path, query);
+        const answer = await this.getText(path, query, cache.refresh ? 'bypass' : 'miss');
         const value = read(this.parse(answer.text, path, exact, answer));
         fresh = { value };
         // Only an answer the parse accepted is stored.
@@ -222,7 +203,10 @@ export class UpstreamHttp {
       },
       { refresh: cache.refresh, signal: this.options.budget?.signal },
     );
-    if (hit) this.options.budget?.hit();
+    if (hit) {
+      this.options.budget?.hit();
+      trace.getActiveSpan()?.addEvent('cache hit', { 'url.template': routeTemplate(path), 'billing_graph.upstream': this.options.upstream });
+    }
     return fresh ? fresh.value : read(this.parse(text, path, exact));
   }
 
@@ -275,8 +259,8 @@ export class UpstreamHttp {
   }
 
   /** A 2xx answer's body as text, with its status and headers. */
-  private async getText(path: string, query: Query): Promise<{ text: string; status: number; headers: UpstreamResponse['headers'] }> {
-    const res = await this.get(path, query);
+  private async getText(path: string, query: Query, cache: 'miss' | 'bypass' | 'none' = 'none'): Promise<{ text: string; status: number; headers: UpstreamResponse['headers'] }> {
+    const res = await this.get(path, query, {}, cache);
     return { text: await this.read(res.body, res.signal), status: res.status, headers: res.headers };
   }
 
