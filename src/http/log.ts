@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import { BudgetExceededError, ClientGoneError, DeadlineError } from '../lib/budget.js';
 import { UnsupportedQueryError, UpstreamError } from '../upstreams/errors.js';
+import { soleOperationName } from './ops.js';
 
 /**
  * What the gateway's log says of a failure. A failure the caller caused or the gateway chose (a
@@ -79,9 +80,11 @@ export function useRequestLog(logger: YogaLogger, spent: Spent): Plugin {
       const given = request.headers.get('x-request-id');
       started.set(request, { at: performance.now(), id: given && REQUEST_ID.test(given) ? given : randomUUID(), operations: [] });
     },
-    onParams({ request, params }) {
-      const name = params.operationName;
-      if (typeof name === 'string') started.get(request)?.operations.push(name.slice(0, 100));
+    // Named as executed: the operation chosen, or the document's only one (each of a batch).
+    onExecute({ args }) {
+      const request = (args.contextValue as { request?: Request }).request;
+      const name = args.operationName ?? soleOperationName(args.document) ?? 'anonymous';
+      if (request) started.get(request)?.operations.push(name.slice(0, 100));
     },
     onResponse({ request, response }) {
       const entry = started.get(request);
