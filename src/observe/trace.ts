@@ -14,17 +14,20 @@ export const tracer = () => trace.getTracer('billing-graph');
  */
 export async function startTracing(otel: { endpoint: string; serviceName: string }): Promise<() => Promise<void>> {
   // Loaded only when traces are on.
-  const [{ NodeTracerProvider }, { BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }] = await Promise.all([
+  const [{ NodeTracerProvider }, { BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }, { W3CTraceContextPropagator }] = await Promise.all([
     import('@opentelemetry/sdk-trace-node'),
     import('@opentelemetry/sdk-trace-base'),
     import('@opentelemetry/exporter-trace-otlp-http'),
     import('@opentelemetry/resources'),
+    import('@opentelemetry/core'),
   ]);
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': otel.serviceName }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: otel.endpoint }))],
   });
-  provider.register();
+  // The trace context only: the SDK's default would also pass a caller's W3C baggage, whatever it
+  // holds, on to Scaleway and Scalr.
+  provider.register({ propagator: new W3CTraceContextPropagator() });
   return () => provider.shutdown();
 }
 

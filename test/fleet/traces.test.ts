@@ -102,7 +102,7 @@ describe('the gateway process with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
       },
     );
     try {
-      const res = await fetch(`${gateway.base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query Exported { organization { invoices(first: 1) { totalCount } } }' }) });
+      const res = await fetch(`${gateway.base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', baggage: 'caller=chosen' }, body: JSON.stringify({ query: 'query Exported { organization { invoices(first: 1) { totalCount } } }' }) });
       expect(res.status).toBe(200);
       const until = Date.now() + 10_000;
       while (!bodies.some((b) => b.body.includes('GET /billing/v2beta1/invoices')) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -113,6 +113,8 @@ describe('the gateway process with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
       expect(sent).toContain('GET /billing/v2beta1/invoices');
       // The upstream call carried the trace context.
       expect(String(sim.log[0]!.headers.traceparent)).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      // Only the trace context: a caller's W3C baggage is not passed on to an upstream.
+      expect(sim.log[0]!.headers.baggage).toBeUndefined();
     } finally {
       gateway.child.kill('SIGKILL');
       await sim.close();
