@@ -220,7 +220,8 @@ async function main(): Promise<void> {
       metricsServer?.close();
       server.closeIdleConnections();
     }, config.fleet.drainDelayMs).unref();
-    setTimeout(() => process.exit(1), config.fleet.drainDelayMs + 10_000).unref();
+    // A request in flight ends by its deadline at the latest: the drain waits that long, and a little more.
+    setTimeout(() => process.exit(1), config.fleet.drainDelayMs + config.deadlines.requestMs + 5_000).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
