@@ -172,7 +172,7 @@ describe('deploy/compose.yaml', () => {
       const drain = Number(env(service, 'DRAIN_DELAY_MS'));
       const request = Number(env(service, 'REQUEST_TIMEOUT_MS'));
       expect(drain + request, name).toBeGreaterThan(0);
-      expect(durationMs(service.stop_grace_period!), name).toBeGreaterThan(drain + request);
+      expect(durationMs(service.stop_grace_period!), name).toBeGreaterThan(drain + request + 5_000);
     }
   });
 
