@@ -111,7 +111,12 @@ export class PageCache {
   private async waitForAnother(key: string, signal?: AbortSignal): Promise<string | undefined> {
     if (!this.store.shared) return undefined;
     const taken = await this.store.lock(key, LOCK_MS).catch(() => true);
-    if (taken) return undefined;
+    if (taken) {
+      // Another replica may have stored the answer and let go of the lock since the lookup missed.
+      const value = await this.store.get(key).catch(() => undefined);
+      if (value !== undefined) await this.store.unlock(key).catch(() => undefined);
+      return value;
+    }
     for (const until = Date.now() + LOCK_MS; Date.now() < until; ) {
       // The request's own end (deadline, client gone) ends the wait with its reason.
       await sleep(POLL_MS, undefined, { signal }).catch(() => signal?.throwIfAborted());
