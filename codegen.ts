@@ -15,7 +15,7 @@ const config: CodegenConfig = {
       preset: 'client',
       config: {
         // Money and ids travel as strings: never let a client type them as numbers.
-        scalars: { Decimal: 'string', DateTime: 'string', Date: 'string', UUID: 'string', Currency: 'string', SafeInt: 'number' },
+        scalars: { Decimal: 'string', DateTime: 'string', Date: 'string', UUID: 'string', Currency: 'string', SafeInt: 'number', BillingPeriod: 'string' },
         enumsAsTypes: true,
         useTypeImports: true,
       },

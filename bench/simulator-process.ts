@@ -18,7 +18,8 @@ export interface SimulatorFacts {
 }
 
 const [latency = '0', scalewaySecretKey = '', scalrToken = ''] = process.argv.slice(2);
-const sim = new Simulator({ scalewaySecretKey, scalrToken, latencyMs: Number(latency) });
+// The size switch, as in demo mode.
+const sim = new Simulator({ scalewaySecretKey, scalrToken, latencyMs: Number(latency), chargesPerOrg: Number(process.env.SIM_CHARGES_PER_ORG ?? 0) || undefined });
 const url = await sim.listen();
 const organizations = sim.data.organizations.map((o) => o.id);
 const facts: SimulatorFacts = {

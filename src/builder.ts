@@ -31,6 +31,7 @@ export const builder = new SchemaBuilder<{
     Currency: { Input: string; Output: string };
     Decimal: { Input: Decimal; Output: Decimal | string };
     SafeInt: { Input: number; Output: number };
+    BillingPeriod: { Input: string; Output: string };
   };
 }>({
   plugins: [RelayPlugin, DataloaderPlugin],

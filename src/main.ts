@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     // Fresh random credentials per start: the simulator is reachable on loopback only, and they are never printed.
     const secretKey = randomUUID();
     const scalrToken = randomUUID();
-    simulator = new Simulator({ scalewaySecretKey: secretKey, scalrToken });
+    simulator = new Simulator({ scalewaySecretKey: secretKey, scalrToken, chargesPerOrg: config.simChargesPerOrg || undefined });
     const apiUrl = await simulator.listen(0, '127.0.0.1');
     organizationIds = simulator.data.organizations.map((o) => o.id);
     scaleway = { ...scaleway, apiUrl, secretKey, defaultOrganizationId: organizationIds[0], organizationIds };

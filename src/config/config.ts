@@ -15,6 +15,8 @@ export interface Config {
   production: boolean;
   /** No upstream credentials outside production: serve the embedded simulator. */
   demo: boolean;
+  /** Demo mode's simulator size switch: about this many FinOps charges for its first organization (0: its usual few). */
+  simChargesPerOrg: number;
   graphiql: boolean;
   scaleway: {
     apiUrl: string;
@@ -218,6 +220,7 @@ export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | und
     publicUrl: url('PUBLIC_URL'),
     production,
     demo: demo && authMode !== 'passthrough',
+    simChargesPerOrg: int('SIM_CHARGES_PER_ORG', 0, 0, 1_000_000),
     graphiql: bool('GRAPHIQL', true),
     scaleway: {
       apiUrl: url('SCW_API_URL', 'https://api.scaleway.com')!,

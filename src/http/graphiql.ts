@@ -9,6 +9,7 @@ const folder = new URL('../../operations/', import.meta.url);
 const now = new Date();
 const day = (back: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - back)).toISOString();
 const monthStart = (back: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1)).toISOString();
+const period = (back: number) => monthStart(back).slice(0, 7);
 
 const variables: Record<string, unknown> = {
   'invoices.graphql': { first: 10 },
@@ -16,6 +17,9 @@ const variables: Record<string, unknown> = {
   'discounts.graphql': { first: 10 },
   'charges.graphql': { first: 25, filter: { startDateAfter: monthStart(1), endDateBefore: monthStart(0), clampToTimeRange: true } },
   'usage.graphql': { from: day(30), to: day(0), breakdownBy: 'WORKSPACE', first: 50 },
+  'charge-report.graphql': { from: monthStart(0), to: day(-1), granularity: 'DAY', groupBy: ['PROJECT'], first: 10 },
+  'consumption-report.graphql': { fromPeriod: period(11), toPeriod: period(0), groupBy: ['CATEGORY'], first: 20 },
+  'usage-report.graphql': { from: day(30), to: day(0), granularity: 'DAY', groupBy: ['WORKSPACE'], first: 20 },
 };
 
 const order = Object.keys(variables);

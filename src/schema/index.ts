@@ -8,6 +8,9 @@ import './consumption.js';
 import './discount.js';
 import './charge.js';
 import './scalr.js';
+import './report.js';
+import './cost-reports.js';
+import './usage-report.js';
 
 builder.queryType({ description: 'Cloud bills: Scaleway Billing and FinOps, Scalr usage.' });
 

@@ -58,7 +58,28 @@ const DecimalScalar = new GraphQLScalarType<Decimal | string, string>({
   extensions: { codegenScalarType: 'string', jsonSchema: { type: 'string', pattern: decimalText.source } },
 });
 
+/** A month of billing, `YYYY-MM` (years 2000 to 2999: Scaleway's periods, and no year that rolls over). */
+const billingPeriodText = /^2\d{3}-(?:0[1-9]|1[0-2])$/;
+
+function parseBillingPeriod(value: unknown): string {
+  if (typeof value !== 'string' || !billingPeriodText.test(value)) throw new GraphQLError('BillingPeriod is a month as "YYYY-MM", such as "2026-07"');
+  return value;
+}
+
+const BillingPeriod = new GraphQLScalarType<string, string>({
+  name: 'BillingPeriod',
+  description: 'A billing period: a calendar month as `YYYY-MM`, such as `2026-07` (UTC).',
+  serialize: parseBillingPeriod,
+  parseValue: parseBillingPeriod,
+  parseLiteral(ast) {
+    if (ast.kind !== Kind.STRING) throw new GraphQLError('BillingPeriod literals are strings, such as "2026-07"');
+    return parseBillingPeriod(ast.value);
+  },
+  extensions: { codegenScalarType: 'string', jsonSchema: { type: 'string', pattern: billingPeriodText.source } },
+});
+
 builder.addScalarType('DateTime', DateTime);
+builder.addScalarType('BillingPeriod', BillingPeriod);
 builder.addScalarType('Date', GraphQLDate);
 builder.addScalarType('UUID', UUID);
 builder.addScalarType('Currency', GraphQLCurrency);

@@ -65,7 +65,7 @@ const ScalrUsageStatisticRef = builder.objectRef<UsageStatistic>('ScalrUsageStat
   }),
 });
 
-const ScalrAccountRef = builder.loadableNode('ScalrAccount', {
+export const ScalrAccountRef = builder.loadableNode('ScalrAccount', {
   description: 'A Scalr account: its Terraform run usage.',
   id: { resolve: (a: ScalrAccountShape) => a.id },
   // Not found or not the caller's: null with NOT_FOUND for that id alone; any other failure (Scalr

@@ -159,7 +159,13 @@ function amount(r: Random, maxUnits: number): Decimal {
   return new Exact(`${units}.${String(nanos).padStart(9, '0')}`);
 }
 
-export function generate(seed = 42, now = new Date()): SimData {
+/** What the simulator's size switch sets (`SIM_CHARGES_PER_ORG`). */
+export interface SimSize {
+  /** About this many FinOps charges for the first organization, over three months, ~40 projects, two currencies. */
+  chargesPerOrg?: number;
+}
+
+export function generate(seed = 42, now = new Date(), size: SimSize = {}): SimData {
   const root = new Random(seed);
   const organizations: SimOrganization[] = ORG_SHAPES.map((shape) => ({
     id: root.uuid(),
@@ -175,6 +181,10 @@ export function generate(seed = 42, now = new Date()): SimData {
     discounts.set(org.id, makeDiscounts(new Random(`${seed}:disc:${org.id}`), org, shape.discounts, now));
     charges.set(org.id, makeCharges(new Random(`${seed}:chg:${org.id}`), org, shape.dailyResources, shape.monthlyResources, now));
   });
+  if (size.chargesPerOrg) {
+    const org = organizations[0]!;
+    charges.set(org.id, makeManyCharges(new Random(`${seed}:many:${org.id}`), org, size.chargesPerOrg, now));
+  }
 
   const consumptionCache = new Map<string, SimConsumption[]>();
   const currentPeriod = now.toISOString().slice(0, 7);
@@ -383,4 +393,50 @@ function makeScalrAccount(r: Random, shape: (typeof SCALR_SHAPES)[number], now: 
     }
   }
   return { id: scalrId(r, 'acc'), name: shape.name, environments, workspaces, usage };
+}
+
+/**
+ * The size switch: about `count` charges for one organization over the current month (up to today)
+ * and the two before, across ~40 projects and count ÷ 50 resources (a fifth of them whole-month,
+ * the others daily), one resource in seven billed in USD. Deterministic for a seed and a day; fast
+ * (prices drawn as integers, a Decimal built once per charge).
+ */
+function makeManyCharges(r: Random, org: SimOrganization, count: number, now: Date): SimCharge[] {
+  const y = now.getUTCFullYear();
+  const m = now.getUTCMonth();
+  const today = Date.UTC(y, m, now.getUTCDate());
+  const first = Date.UTC(y, m - 2, 1);
+  const days = Math.max(1, Math.round((today - first) / 86_400_000));
+  const projects = [...org.projects, ...Array.from({ length: Math.max(0, 40 - org.projects.length) }, (_, i) => ({ id: r.uuid(), name: `team-${i + 1}` }))];
+  const monthly = Math.max(1, Math.round(count / 250));
+  const daily = Math.max(1, Math.round((count - 2 * monthly) / days));
+  const out: SimCharge[] = [];
+  for (let i = 0; i < daily + monthly; i++) {
+    const item = CATALOG[r.int(0, CATALOG.length - 1)]!;
+    const project = projects[r.int(0, projects.length - 1)]!;
+    const res = { id: r.uuid(), name: i % 5 === 4 ? null : `res-${i + 1}`, currency: i % 7 === 6 ? 'USD' : 'EUR' };
+    const spans: [number, number][] =
+      i >= daily
+        ? [0, 1].map((k) => [Date.UTC(y, m - 2 + k, 1), Date.UTC(y, m - 1 + k, 1)] as [number, number])
+        : Array.from({ length: days }, (_, d) => [first + d * 86_400_000, first + (d + 1) * 86_400_000] as [number, number]);
+    const invoice = (start: number) => (start >= Date.UTC(y, m, 1) ? '' : `${org.id.slice(0, 8)}-0000-4000-8000-${String(new Date(start).getUTCMonth() + 1).padStart(12, '0')}`);
+    for (const [start, end] of spans) {
+      out.push({
+        organizationId: org.id,
+        organizationName: org.name,
+        projectId: project.id,
+        projectName: project.name,
+        sku: item.sku,
+        invoiceId: invoice(start),
+        resourceId: res.id,
+        resourceName: res.name,
+        currency: res.currency,
+        price: new Exact(`${r.int(0, i >= daily ? 400 : 9)}.${String(r.int(0, 999_999_999)).padStart(9, '0')}`),
+        startDate: iso(new Date(start)),
+        endDate: `${new Date(end - 1000).toISOString().slice(0, 19)}.999999Z`,
+        updatedAt: `${new Date(Math.min(end + 4 * 3_600_000, now.getTime())).toISOString().slice(0, 19)}.120394Z`,
+      });
+    }
+  }
+  return out.sort((a, b) => (a.startDate < b.startDate ? -1 : a.startDate > b.startDate ? 1 : a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0));
 }

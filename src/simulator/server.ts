@@ -10,6 +10,8 @@ import { type Fault, json, type LoggedCall, type Route, type SimRequest, type Si
 export interface SimulatorOptions {
   seed?: number;
   now?: Date;
+  /** The size switch: about this many FinOps charges for the first organization (`SIM_CHARGES_PER_ORG`). */
+  chargesPerOrg?: number;
   /** The Scaleway secret key the simulator accepts in `X-Auth-Token`. */
   scalewaySecretKey: string;
   /** The Scalr token the simulator accepts as `Authorization: Bearer`. */
@@ -48,7 +50,7 @@ export class Simulator {
   url = '';
 
   constructor(readonly options: SimulatorOptions) {
-    this.data = generate(options.seed ?? 42, options.now ?? new Date());
+    this.data = generate(options.seed ?? 42, options.now ?? new Date(), { chargesPerOrg: options.chargesPerOrg });
     this.latencyMs = options.latencyMs ?? 0;
     this.pageTokens = new PageTokens(options.pageTokenTtlMs);
     this.switches = { tiesByFilter: options.tiesByFilter ?? false };

@@ -59,7 +59,7 @@ export interface StackOptions {
   /** Remember list totals across requests (off by default: call counts stay those of a cold gateway). */
   hints?: boolean;
   /** More simulator options: keys and tokens scoped to some organizations or accounts. */
-  simulator?: Pick<SimulatorOptions, 'scopedKeys' | 'scopedScalrTokens' | 'tiesByFilter'>;
+  simulator?: Pick<SimulatorOptions, 'scopedKeys' | 'scopedScalrTokens' | 'tiesByFilter' | 'chargesPerOrg'>;
   /** No Scalr token configured (its fields answer UPSTREAM_NOT_CONFIGURED). */
   noScalr?: boolean;
   /** Signing keys (default: the suite's). */
