@@ -24,8 +24,8 @@ export interface RemoteSimulator extends SimulatorFacts {
 }
 
 /** A helper process of the benchmark (bench/*.ts, run with tsx), and its messages in order of arrival. */
-export function forkHelper(file: string, args: string[]) {
-  const child = fork(join(root, 'bench', file), args, { cwd: root, execArgv: ['--import', 'tsx'], env: { PATH: process.env.PATH, NODE_ENV: 'production' } });
+export function forkHelper(file: string, args: string[], env: Record<string, string> = {}) {
+  const child = fork(join(root, 'bench', file), args, { cwd: root, execArgv: ['--import', 'tsx'], env: { PATH: process.env.PATH, NODE_ENV: 'production', ...env } });
   const waiting: { resolve: (m: any) => void; reject: (e: Error) => void }[] = [];
   child.on('message', (m) => waiting.shift()?.resolve(m));
   child.once('exit', (code) => waiting.splice(0).forEach((w) => w.reject(new Error(`bench/${file} exited (${code})`))));
@@ -40,8 +40,9 @@ export function forkHelper(file: string, args: string[]) {
   };
 }
 
-export async function startSimulator(latencyMs: number): Promise<RemoteSimulator> {
-  const { child, next, close } = forkHelper('simulator-process.ts', [String(latencyMs), SECRET, SCALR_TOKEN]);
+/** `chargesPerOrg`: the simulator's size switch (SIM_CHARGES_PER_ORG). */
+export async function startSimulator(latencyMs: number, chargesPerOrg?: number): Promise<RemoteSimulator> {
+  const { child, next, close } = forkHelper('simulator-process.ts', [String(latencyMs), SECRET, SCALR_TOKEN], chargesPerOrg ? { SIM_CHARGES_PER_ORG: String(chargesPerOrg) } : {});
   const facts = (await next()) as SimulatorFacts;
   // One question at a time, between runs: never inside a timed section.
   const ask = async (type: 'reset' | 'calls') => {
@@ -57,8 +58,12 @@ export async function startSimulator(latencyMs: number): Promise<RemoteSimulator
   };
 }
 
-/** Starts the gateway as its own process (its RSS is measured alone), pointed at the simulator. */
-export async function startGateway(sim: RemoteSimulator, profileDir?: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+/**
+ * Starts the gateway as its own process (its RSS is measured alone), pointed at the simulator.
+ * `env` is laid over the defaults below; a variable given as undefined is unset (e.g. the cache TTLs,
+ * back to the gateway's own defaults).
+ */
+export async function startGateway(sim: RemoteSimulator, profileDir?: string, env: Record<string, string | undefined> = {}): Promise<{ child: ChildProcess; url: string }> {
   const orgs = sim.organizations;
   const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const home = mkdtempSync(join(tmpdir(), 'bench-'));
@@ -103,3 +108,25 @@ export async function startGateway(sim: RemoteSimulator, profileDir?: string, en
   throw new Error(`the gateway did not start:\n${out}`);
 }
 
+
+/**
+ * The dashboard of scenario D (bench/run.ts), for the benchmarks that open it: every connection,
+ * the consumption and Scalr totals. The text is scenario D's, character for character.
+ */
+export const DASHBOARD_QUERY = `query($c: ChargeFilter!, $from: DateTime!, $to: DateTime!) {
+            organization {
+              invoices(first: 10) { edges { node { number totalTaxed { amount currency } } } }
+              consumptions(first: 20) { totals { amount currency } edges { node { categoryName value { amount } } } }
+              discounts(first: 10) { edges { node { description valueRemaining } } }
+              charges(first: 100, filter: $c) { edges { node { resourceName price { amount } } } }
+            }
+            scalrAccount { usageStatistics(from: $from, to: $to, breakdownBy: WORKSPACE, first: 50) { totalRunsCount totalRunsSeconds edges { node { breakdownName runsCount } } } }
+          }`;
+
+/** Scenario D's variables: the charges of the last seven whole days, Scalr usage of the last 30. */
+export function dashboardVariables(now = Date.now()): { c: { startDateAfter: string; endDateBefore: string }; from: string; to: string } {
+  const day = 86_400_000;
+  const midnight = now - (now % day);
+  const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  return { c: { startDateAfter: iso(midnight - 8 * day), endDateBefore: iso(midnight - day) }, from: iso(midnight - 30 * day), to: iso(midnight) };
+}

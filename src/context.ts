@@ -39,6 +39,8 @@ export interface GraphSettings {
   finopsPageSize: number;
   /** Resource ids per FinOps call; longer filters are split into several calls and merged. */
   finopsMaxIdsPerCall: number;
+  /** Sub-windows a charge report reads at once, at most (`REPORT_SPLIT`). */
+  reportSplit: number;
   /** Used by `scalrAccount` without `id`. */
   defaultScalrAccountId?: string;
   /** Scalr accounts this gateway serves; null means any the token can see (verified upstream). */

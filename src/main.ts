@@ -167,6 +167,7 @@ async function main(): Promise<void> {
       now: () => new Date(),
       finopsPageSize: config.finops.pageSize,
       finopsMaxIdsPerCall: config.finops.resourceIdsPerCall,
+      reportSplit: config.finops.reportSplit,
       defaultScalrAccountId: scalr?.defaultAccountId,
       scalrAccountIds: scalrServed.size > 0 ? scalrServed : null,
       scalrPageSize: scalr?.pageSize ?? 100,

@@ -65,6 +65,8 @@ export interface Config {
     maxEmptyPages: number;
     /** Resource ids per charge call; a longer filter is split into several calls and merged. */
     resourceIdsPerCall: number;
+    /** Sub-windows a charge report reads at once, at most (1: one walk of the whole window). */
+    reportSplit: number;
   };
 }
 
@@ -246,6 +248,7 @@ export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | und
       maxEmptyPages: int('MAX_EMPTY_TOKEN_PAGES', 5, 0, 1000),
       // The upstream's limit is unknown; URL length is the practical one (~40 bytes an id).
       resourceIdsPerCall: int('FINOPS_RESOURCE_IDS_PER_CALL', 50, 1, 200),
+      reportSplit: int('REPORT_SPLIT', 8, 1, 32),
     },
     retry: {
       retries: int('UPSTREAM_RETRIES', 2, 0, 10),

@@ -18,8 +18,6 @@ const MAX_PERIODS = 24;
 /** Most values of a filter list (resource ids: split over several upstream calls). */
 const MAX_LIST = 100;
 const MAX_RESOURCE_IDS = 1000;
-/** Sub-windows of a charge report read at once (within the upstream's own cap on calls in flight). */
-const REPORT_SPLIT = 8;
 
 const ChargeDimensionEnum = builder.enumType('ChargeDimension', {
   description: 'What charges can be grouped by.',
@@ -109,7 +107,7 @@ builder.objectFields(OrganizationRef, (t) => ({
           chargeReport(query, {
             fetchPage: (q, token) => ctx.finops.listCharges(q, ctx.settings.finopsPageSize, token),
             limits: ctx.settings.tokenPageLimits,
-            split: REPORT_SPLIT,
+            split: ctx.settings.reportSplit,
             idsPerCall: ctx.settings.finopsMaxIdsPerCall,
             walks: walksOf(ctx),
           }),

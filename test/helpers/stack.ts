@@ -35,6 +35,7 @@ export interface StackOptions {
   /** FinOps `page_size`; small by default so that walks cross many upstream pages. */
   finopsPageSize?: number;
   finopsMaxIdsPerCall?: number;
+  reportSplit?: number;
   /** Scalr `page[size]`; small by default so that windows cross upstream pages. */
   scalrPageSize?: number;
   /** Scalr accounts served; null: any, checked upstream. Default: the simulator's. */
@@ -144,6 +145,7 @@ export async function startStack(options: StackOptions = {}) {
       now: () => now,
       finopsPageSize: options.finopsPageSize ?? 100,
       finopsMaxIdsPerCall: options.finopsMaxIdsPerCall ?? 50,
+      reportSplit: options.reportSplit ?? 8,
       defaultScalrAccountId: accounts[0],
       scalrAccountIds: options.scalrAccounts === null || options.noScalr ? null : new Set(options.scalrAccounts ?? accounts),
       scalrPageSize: options.scalrPageSize ?? 20,

@@ -33,9 +33,9 @@ export function buckets(from: number, to: number, granularity: string): Buckets 
   return out;
 }
 
-function subWindows(from: number, to: number): Buckets {
+function subWindows(from: number, to: number, split: number): Buckets {
   const days = buckets(from, to, 'DAY');
-  const n = Math.min(8, days.length);
+  const n = Math.min(split, days.length);
   return Array.from({ length: n }, (_, i) => ({ start: days[Math.floor((i * days.length) / n)]!.start, end: days[Math.floor(((i + 1) * days.length) / n) - 1]!.end }));
 }
 
@@ -75,10 +75,10 @@ function record(e: Expected, bs: Buckets, key: string, currency: string, pieces:
   }
 }
 
-export function chargeReport(charges: SimCharge[], from: number, to: number, granularity: string, key: (c: SimCharge) => string, keep: (c: SimCharge) => boolean): Expected {
+export function chargeReport(charges: SimCharge[], from: number, to: number, granularity: string, key: (c: SimCharge) => string, keep: (c: SimCharge) => boolean, split = 8): Expected {
   const bs = buckets(from, to, granularity);
   const e = expected(bs);
-  for (const w of subWindows(from, to)) {
+  for (const w of subWindows(from, to, split)) {
     const after = BigInt(w.start) * 1000n;
     const before = BigInt(w.end) * 1000n;
     for (const c of charges) {
