@@ -115,9 +115,9 @@ export class CostSums {
   }
 }
 
-/** A group's identity: its keys' ids (a missing id is its own value, apart from any string). */
+/** A group's identity: its keys' ids, unambiguous whatever they hold (null apart from any string). */
 export function groupId(keys: readonly CostKey[]): string {
-  return keys.map((k) => (k.id === null ? '\u0001' : `\u0002${k.id}`)).join('\u0000');
+  return keys.length === 0 ? '' : JSON.stringify(keys.map((k) => k.id));
 }
 
 /** The first name the rows give a key is kept; a later row may fill one the first rows left out. */
