@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
+import { ask } from './redis.js';
 
 /**
  * The upstream budget, per upstream and credential: how many calls may be in flight at once, how
@@ -132,9 +133,12 @@ export class RedisLimiter implements Limiter {
       signal?.throwIfAborted();
       let waitMs: number;
       try {
-        waitMs = Number(await this.redis.eval(ACQUIRE, 3, ...keys, concurrency, rps, this.leaseMs, token));
+        waitMs = Number(await ask(this.redis, () => this.redis.eval(ACQUIRE, 3, ...keys, concurrency, rps, this.leaseMs, token)));
       } catch {
         this.failed();
+        // Given up on, the script may still run (a stall: it was sent): its slot is taken back after
+        // it, on the same connection, so that no replica waits on a slot nobody holds.
+        this.redis.zrem(keys[2]!, token).catch(() => undefined);
         return this.fallback.acquire(key, signal);
       }
       if (waitMs === 0) {

@@ -16,6 +16,22 @@ const UNLOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call(
 /** Longest a Redis command may take before the gateway reads around it, ms (Redis answers in well under 1). */
 const COMMAND_TIMEOUT_MS = 250;
 
+/** After a command failed, how long Redis is read around before it is asked again, ms. */
+const REST_MS = 1_000;
+const resting = new WeakMap<Redis, number>();
+
+/**
+ * Runs a command unless Redis failed one less than REST_MS ago: a stalled Redis costs one command
+ * timeout a second, not one per command (a page read makes several).
+ */
+export function ask<T>(redis: Redis, run: () => Promise<T>): Promise<T> {
+  if (Date.now() < (resting.get(redis) ?? 0)) return Promise.reject(new Error('Redis failed a moment ago: read around'));
+  return run().catch((error: unknown) => {
+    resting.set(redis, Date.now() + REST_MS);
+    throw error;
+  });
+}
+
 /**
  * A Redis connection that never fails a query: commands fail fast when Redis is away (no offline
  * queue, one short timeout each), it reconnects in the background, and an outage is reported once.
@@ -32,7 +48,11 @@ export function connectRedis(url: string, events: RedisEvents): Redis {
   });
   // ioredis' messages name the host and port, never the password.
   redis.on('error', (error: Error) => events.down(error.message));
-  redis.on('ready', () => events.up());
+  redis.on('ready', () => {
+    // Connected again: Redis is asked at once.
+    resting.delete(redis);
+    events.up();
+  });
   return redis;
 }
 
@@ -93,7 +113,16 @@ export class RedisStore implements Store {
 
   async lock(key: string, ms: number): Promise<boolean> {
     const token = randomUUID();
-    const taken = (await this.command('lock', () => this.redis.set(`${this.name(key)}:lock`, token, 'PX', ms, 'NX'))) === 'OK';
+    const lock = `${this.name(key)}:lock`;
+    let taken: boolean;
+    try {
+      taken = (await this.command('lock', () => this.redis.set(lock, token, 'PX', ms, 'NX'))) === 'OK';
+    } catch (error) {
+      // Given up on, the SET may still run (a stall): let go of it after, on the same connection,
+      // so that other replicas do not wait on a lock nobody holds.
+      this.redis.eval(UNLOCK, 1, lock, token).catch(() => undefined);
+      throw error;
+    }
     if (taken) this.held.set(key, token);
     return taken;
   }
@@ -113,7 +142,7 @@ export class RedisStore implements Store {
   /** A command, counted when it fails; the failure is thrown on for the caller to read around. */
   private async command<T>(use: 'cache' | 'lock', run: () => Promise<T>): Promise<T> {
     try {
-      return await run();
+      return await ask(this.redis, run);
     } catch (error) {
       this.events.failed(use);
       this.events.down((error as Error).message);

@@ -23,6 +23,9 @@ export interface RedisProcess {
   port: number;
   /** Kills the server at once (an outage), and starts it again on the same port. */
   kill(): Promise<void>;
+  /** Stops the server answering (SIGSTOP) until `resume` (SIGCONT): a stall, its connections open. */
+  stall(): void;
+  resume(): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -51,5 +54,5 @@ export async function startRedis(): Promise<RedisProcess> {
     await exited;
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, kill, start, stop: kill };
+  return { url: `redis://127.0.0.1:${port}`, port, kill, start, stop: kill, stall: () => child?.kill('SIGSTOP'), resume: () => child?.kill('SIGCONT') };
 }

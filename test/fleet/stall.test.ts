@@ -1,0 +1,95 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalLimiter, RedisLimiter } from '../../src/fleet/limiter.js';
+import { connectRedis, RedisStore } from '../../src/fleet/redis.js';
+import { TEST_KEYS } from '../helpers/stack.js';
+import { type RedisProcess, redisServerPath, startRedis } from '../helpers/redis.js';
+
+/**
+ * Redis stalling (SIGSTOP: connections open, nothing answered) past the command timeout, then coming
+ * back: a command the gateway gave up on still runs when Redis resumes; it must leave no slot of the
+ * fleet's upstream budget and no lock that nobody holds (the other replicas would wait on them).
+ */
+const available = redisServerPath() !== undefined || process.env.REQUIRE_REDIS === '1';
+
+describe.runIf(available)('a Redis stall', () => {
+  let server: RedisProcess;
+  let redis: Redis;
+  let probe: Redis;
+  const failures: string[] = [];
+  beforeAll(async () => {
+    server = await startRedis();
+    redis = connectRedis(server.url, { failed: (use) => failures.push(use), down: () => {}, up: () => {} });
+    probe = new Redis(server.url);
+    await new Promise((resolve) => redis.once('ready', resolve));
+  });
+  afterAll(async () => {
+    server.resume();
+    redis.disconnect();
+    probe.disconnect();
+    await server.stop();
+  });
+
+  const stalled = async <T>(run: () => Promise<T>): Promise<T> => {
+    server.stall();
+    try {
+      return await run();
+    } finally {
+      server.resume();
+      // Redis runs what it was sent meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+
+  it('leaves no upstream slot behind when it ran an acquire the gateway gave up on', async () => {
+    const store = new RedisStore(redis, TEST_KEYS, { failed: () => {}, down: () => {}, up: () => {} });
+    const caps = () => ({ concurrency: 4, rps: 0 });
+    const limiter = new RedisLimiter(redis, (key) => store.name(`limit\n${key}`), caps, 40_000, new LocalLimiter(caps), () => failures.push('limit'));
+    const release = await stalled(() => limiter.acquire('scaleway\nk'));
+    expect(failures).toContain('limit');
+    release();
+    const flight = `${store.name('limit\nscaleway\nk')}:flight`;
+    expect(await probe.zcard(flight)).toBe(0);
+    // And the budget works again through Redis, once the second it is read around has passed.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const again = await limiter.acquire('scaleway\nk');
+    expect(await probe.zcard(flight)).toBe(1);
+    again();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await probe.zcard(flight)).toBe(0);
+  });
+
+  it('leaves no lock behind when it ran a lock the gateway gave up on', async () => {
+    const store = new RedisStore(redis, TEST_KEYS, { failed: () => {}, down: () => {}, up: () => {} });
+    await expect(stalled(() => store.lock('page', 5_000))).rejects.toThrow();
+    expect(await probe.exists(`${store.name('page')}:lock`)).toBe(0);
+  });
+});
+
+describe.runIf(available)('reading around a stalled Redis', () => {
+  let server: RedisProcess;
+  let redis: Redis;
+  beforeAll(async () => {
+    server = await startRedis();
+    redis = connectRedis(server.url, { failed: () => {}, down: () => {}, up: () => {} });
+    await new Promise((resolve) => redis.once('ready', resolve));
+  });
+  afterAll(async () => {
+    server.resume();
+    redis.disconnect();
+    await server.stop();
+  });
+
+  it('waits out one command timeout, not one per command, then asks Redis again a second later', async () => {
+    const store = new RedisStore(redis, TEST_KEYS, { failed: () => {}, down: () => {}, up: () => {} });
+    server.stall();
+    const started = Date.now();
+    for (let i = 0; i < 12; i++) await expect(store.get(`k${i}`)).rejects.toThrow();
+    // Twelve commands each waiting its 250 ms would take 3 s.
+    expect(Date.now() - started).toBeLessThan(1_500);
+    server.resume();
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await store.set('k', 'v', 60);
+    expect(await store.get('k')).toBe('v');
+  });
+});
