@@ -130,6 +130,9 @@ describe('Scalr without paging metadata', () => {
     expect(r.data.scalrAccount.usageStatistics.totalRunsCount).toBe(6);
     // The first document, then its two links: three calls for three pages (each page used to walk again).
     expect(stack.sim.calls('/api/iacp/v3/usage-statistics')).toHaveLength(3);
+    // The links' queries are parameters, not part of the route: metric labels stay the route template.
+    const endpoints = new Set([...(await stack.metrics.registry.metrics()).matchAll(/endpoint="([^"]*)"/g)].map((m) => m[1]));
+    expect([...endpoints].filter((e) => e!.includes('usage'))).toEqual(['/usage-statistics']);
   });
 });
 

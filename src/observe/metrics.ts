@@ -59,7 +59,9 @@ export class Metrics {
 
 /** An upstream path as a route template: ids out, so that a label's values stay a small, fixed set. */
 export function routeTemplate(path: string): string {
-  return path
+  // A query is never part of the route (labels stay few, and hold no tenant data).
+  const end = path.indexOf('?');
+  return (end < 0 ? path : path.slice(0, end))
     .replace(/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?=\/|$)/gi, '/{id}')
     .replace(/\/(?:acc|env|ws|org)-[a-z0-9]+(?=\/|$)/gi, '/{id}');
 }

@@ -128,7 +128,7 @@ export class ScalrClient {
   private readonly unpaged = new Map<string, Promise<UsageStatistic[]>>();
 
   /** Every row of a list from its first document on, following `links.next`. */
-  private async walk(first: JsonApiPage<UsageStatistic>, read: (path: string) => Promise<JsonApiPage<UsageStatistic>>): Promise<UsageStatistic[]> {
+  private async walk(first: JsonApiPage<UsageStatistic>, read: (path: string, search: Query) => Promise<JsonApiPage<UsageStatistic>>): Promise<UsageStatistic[]> {
     const rows = [...first.rows];
     const seen = new Set<string>();
     for (let next = first.next; next; ) {
@@ -136,7 +136,14 @@ export class ScalrClient {
       seen.add(next);
       // Only the path and query of the link are used, against our own base: the token never goes to another host.
       const url = new URL(next);
-      const page = await read(url.pathname.slice(url.pathname.lastIndexOf('/usage-statistics')) + url.search);
+      if (!url.pathname.endsWith('/usage-statistics')) throw new UpstreamBadResponseError('Scalr sent a links.next to another endpoint', { upstream: 'scalr' });
+      // Its query as parameters (repeated keys kept): the path stays the route, for metrics and traces.
+      const search: Query = {};
+      for (const name of new Set(url.searchParams.keys())) {
+        const values = url.searchParams.getAll(name);
+        search[name] = values.length === 1 ? values[0] : values;
+      }
+      const page = await read('/usage-statistics', search);
       rows.push(...page.rows);
       next = page.next;
     }
