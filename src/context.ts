@@ -11,6 +11,7 @@ import type { ScalrClient } from './upstreams/scalr/client.js';
 import type { ScalrAccount, UsageQuery, UsageStatistic } from './upstreams/scalr/model.js';
 import { filteredSource, type OffsetSource, type UpstreamPage } from './pagination/offset.js';
 import type { TotalHints } from './pagination/totals.js';
+import type { ReportBounds } from './reports/sums.js';
 import { BILLING_MAX_PAGE_SIZE } from './upstreams/scaleway/client.js';
 import type {
   Charge,
@@ -41,6 +42,8 @@ export interface GraphSettings {
   finopsMaxIdsPerCall: number;
   /** Sub-windows a charge report reads at once, at most (`REPORT_SPLIT`). */
   reportSplit: number;
+  /** What the reports of one request may hold in memory together (REPORT_BOUNDS when unset). */
+  reportBounds?: ReportBounds;
   /** Used by `scalrAccount` without `id`. */
   defaultScalrAccountId?: string;
   /** Scalr accounts this gateway serves; null means any the token can see (verified upstream). */

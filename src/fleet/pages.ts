@@ -4,7 +4,7 @@ import type { Store } from './store.js';
 
 /**
  * Whether an upstream answer can still change: `closed` (a billing period long over, a paid invoice,
- * charges wholly before today) lives `CACHE_TTL_CLOSED_SECONDS`, `open` `CACHE_TTL_OPEN_SECONDS`.
+ * charges wholly before yesterday) lives `CACHE_TTL_CLOSED_SECONDS`, `open` `CACHE_TTL_OPEN_SECONDS`.
  */
 export type Finality = 'closed' | 'open';
 

@@ -1,7 +1,7 @@
 import { UpstreamBadResponseError } from '../upstreams/errors.js';
 import { timestampMicros } from '../lib/time.js';
 import type { Charge, ChargeQuery, TokenPage } from '../upstreams/scaleway/model.js';
-import { type CostKey, CostSums, type ReportBounds, REPORT_BOUNDS, toNanos } from './sums.js';
+import { type CostKey, CostSums, ReportAllowance, toNanos } from './sums.js';
 import { splitByTime } from './split.js';
 import { bounded, type SharedWalks } from './walks.js';
 import { type Bucket, bucketIndex, bucketsOf, type Granularity, subWindows, US_PER_MS } from './window.js';
@@ -28,7 +28,8 @@ export interface ChargeReading {
   /** Resource ids per upstream call: a longer filter is read as several walks. */
   idsPerCall: number;
   walks: SharedWalks<TokenPage<Charge>>;
-  bounds?: ReportBounds;
+  /** What the reports of the request may hold, together. */
+  allowance?: ReportAllowance;
 }
 
 const keyOf: Record<ChargeDimension, (c: Charge) => CostKey> = {
@@ -55,7 +56,7 @@ function chunks<T>(values: readonly T[], size: number): T[][] {
  */
 export async function chargeReport(query: ChargeReportQuery, reading: ChargeReading): Promise<CostSums> {
   const buckets = bucketsOf(query.from, query.to, query.granularity);
-  const sums = new CostSums(buckets, reading.bounds ?? REPORT_BOUNDS);
+  const sums = new CostSums(buckets, reading.allowance ?? new ReportAllowance());
   const keys = (c: Charge) => query.groupBy.map((d) => keyOf[d](c));
   const idChunks = query.filter.resourceIds ? chunks(query.filter.resourceIds, reading.idsPerCall) : [undefined];
   const tasks = subWindows(query.from, query.to, reading.split).flatMap((window) =>

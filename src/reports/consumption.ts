@@ -1,5 +1,5 @@
 import type { Consumption } from '../upstreams/scaleway/model.js';
-import { type CostKey, CostSums, type ReportBounds, REPORT_BOUNDS, toNanos } from './sums.js';
+import { type CostKey, CostSums, ReportAllowance, toNanos } from './sums.js';
 import { bounded } from './walks.js';
 import { bucketIndex, bucketsOf, US_PER_MS } from './window.js';
 
@@ -43,11 +43,11 @@ export function periodsBetween(from: string, to: string): string[] {
  * A consumption report: each billing period's whole list (every page) is read, its rows kept by the
  * filter and summed into its month's bucket. Consumption is monthly: a row is never split.
  */
-export async function consumptionReport(query: ConsumptionReportQuery, readPeriod: (period: string) => Promise<Consumption[]>, bounds: ReportBounds = REPORT_BOUNDS): Promise<CostSums> {
+export async function consumptionReport(query: ConsumptionReportQuery, readPeriod: (period: string) => Promise<Consumption[]>, allowance: ReportAllowance = new ReportAllowance()): Promise<CostSums> {
   const from = periodStart(query.periods[0]!);
   const to = periodStart(query.periods[query.periods.length - 1]!, true);
   const buckets = bucketsOf(from, to, query.granularity);
-  const sums = new CostSums(buckets, bounds);
+  const sums = new CostSums(buckets, allowance);
   const { projectIds, categories } = query.filter;
   await bounded(
     query.periods.map((period) => async () => {

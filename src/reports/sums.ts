@@ -67,26 +67,45 @@ export interface ReportBounds {
 
 export const REPORT_BOUNDS: ReportBounds = { groups: 20_000, cells: 250_000 };
 
+/**
+ * What the reports of one request may hold in memory, together (aliases cannot multiply it):
+ * groups, and non-empty (group, bucket) cells. Past either, QUERY_TOO_COSTLY.
+ */
+export class ReportAllowance {
+  private groups = 0;
+  private cells = 0;
+
+  constructor(readonly bounds: ReportBounds = REPORT_BOUNDS) {}
+
+  group(): void {
+    if (++this.groups > this.bounds.groups) throw tooLarge('groups', this.bounds.groups);
+  }
+
+  cell(): void {
+    if (++this.cells > this.bounds.cells) throw tooLarge('group × bucket cells', this.bounds.cells);
+  }
+}
+
 function tooLarge(what: string, limit: number): GraphQLError {
-  return new GraphQLError(`The report would hold more than ${limit} ${what}: group by fewer dimensions, use a coarser granularity or a narrower window`, {
+  return new GraphQLError(`The reports of this request would hold more than ${limit} ${what}: group by fewer dimensions, use a coarser granularity or a narrower window`, {
     extensions: { code: 'QUERY_TOO_COSTLY', limit },
   });
 }
 
 /**
  * Exact sums of a cost report as rows arrive: per currency over the window, per bucket, per group
- * and per (group, bucket). Memory is O(groups × non-empty buckets), bounded; rows are not kept.
+ * and per (group, bucket). Memory is O(groups × non-empty buckets), bounded by the request's
+ * allowance; rows are not kept.
  */
 export class CostSums {
   readonly totals: Sums = new Map();
   readonly byBucket: Sums[];
   readonly groups = new Map<string, GroupSums>();
   rowCount = 0;
-  private cells = 0;
 
   constructor(
     readonly buckets: readonly Bucket[],
-    private readonly bounds: ReportBounds = REPORT_BOUNDS,
+    private readonly allowance: ReportAllowance = new ReportAllowance(),
   ) {
     this.byBucket = buckets.map(() => new Map());
   }
@@ -97,7 +116,7 @@ export class CostSums {
     const id = groupId(keys);
     let group = this.groups.get(id);
     if (!group) {
-      if (this.groups.size >= this.bounds.groups) throw tooLarge('groups', this.bounds.groups);
+      this.allowance.group();
       group = { keys, totals: new Map(), cells: new Map() };
       this.groups.set(id, group);
     } else nameMissing(group.keys, keys);
@@ -107,7 +126,7 @@ export class CostSums {
       addTo(group.totals, currency, nanos);
       let cell = group.cells.get(bucket);
       if (!cell) {
-        if (++this.cells > this.bounds.cells) throw tooLarge('group × bucket cells', this.bounds.cells);
+        this.allowance.cell();
         group.cells.set(bucket, (cell = new Map()));
       }
       addTo(cell, currency, nanos);

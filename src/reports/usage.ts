@@ -1,7 +1,6 @@
-import { GraphQLError } from 'graphql';
 import { UpstreamBadResponseError } from '../upstreams/errors.js';
 import type { UsageStatistic } from '../upstreams/scalr/model.js';
-import { compareKeys, type CostKey, groupId, type GroupOrder, type ReportBounds, REPORT_BOUNDS } from './sums.js';
+import { compareKeys, type CostKey, groupId, type GroupOrder, ReportAllowance } from './sums.js';
 import { type Bucket, bucketIndex, bucketsOf, type Granularity, US_PER_MS } from './window.js';
 
 export type ScalrUsageDimension = 'ENVIRONMENT' | 'WORKSPACE';
@@ -27,12 +26,11 @@ export class UsageSums {
   readonly total: Runs = { runsCount: 0, runsSeconds: 0 };
   readonly byBucket: Runs[];
   readonly groups = new Map<string, UsageGroup>();
-  private cells = 0;
 
   constructor(
     readonly buckets: readonly Bucket[],
     private readonly dimension: ScalrUsageDimension | undefined,
-    private readonly bounds: ReportBounds = REPORT_BOUNDS,
+    private readonly allowance: ReportAllowance = new ReportAllowance(),
   ) {
     this.byBucket = buckets.map(() => ({ runsCount: 0, runsSeconds: 0 }));
   }
@@ -46,7 +44,7 @@ export class UsageSums {
     const id = groupId(keys);
     let group = this.groups.get(id);
     if (!group) {
-      if (this.groups.size >= this.bounds.groups) throw tooLarge('groups', this.bounds.groups);
+      this.allowance.group();
       this.groups.set(id, (group = { keys, runsCount: 0, runsSeconds: 0, cells: new Map() }));
     } else if (group.keys[0] && group.keys[0].name === null && row.breakdownName) group.keys[0] = { ...group.keys[0], name: row.breakdownName };
     add(this.total, row);
@@ -54,16 +52,13 @@ export class UsageSums {
     add(group, row);
     let cell = group.cells.get(bucket);
     if (!cell) {
-      if (++this.cells > this.bounds.cells) throw tooLarge('group × bucket cells', this.bounds.cells);
+      this.allowance.cell();
       group.cells.set(bucket, (cell = { runsCount: 0, runsSeconds: 0 }));
     }
     add(cell, row);
   }
 }
 
-function tooLarge(what: string, limit: number): GraphQLError {
-  return new GraphQLError(`The report would hold more than ${limit} ${what}: use a coarser granularity or a narrower window`, { extensions: { code: 'QUERY_TOO_COSTLY', limit } });
-}
 
 /** TOTAL_DESC: more run-seconds first, then more runs, then KEY_ASC. */
 export function orderUsageGroups(groups: UsageGroup[], order: GroupOrder): UsageGroup[] {
@@ -71,8 +66,8 @@ export function orderUsageGroups(groups: UsageGroup[], order: GroupOrder): Usage
 }
 
 /** A usage report over the rows of one read (daily rows, broken down by the one dimension asked for, if any). */
-export function usageSums(from: bigint, to: bigint, granularity: Granularity, dimension: ScalrUsageDimension | undefined, rows: Iterable<UsageStatistic>, bounds?: ReportBounds): UsageSums {
-  const sums = new UsageSums(bucketsOf(from, to, granularity), dimension, bounds);
+export function usageSums(from: bigint, to: bigint, granularity: Granularity, dimension: ScalrUsageDimension | undefined, rows: Iterable<UsageStatistic>, allowance?: ReportAllowance): UsageSums {
+  const sums = new UsageSums(bucketsOf(from, to, granularity), dimension, allowance);
   for (const row of rows) sums.add(row);
   return sums;
 }

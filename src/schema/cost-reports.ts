@@ -9,7 +9,7 @@ import { US_PER_MS } from '../reports/window.js';
 import type { Charge, TokenPage } from '../upstreams/scaleway/model.js';
 import { offsetConnection } from '../pagination/offset.js';
 import { OrganizationRef } from './organization.js';
-import { checkGroupBy, CostGranularityEnum, CostReportRef, once } from './report.js';
+import { allowanceOf, checkGroupBy, CostGranularityEnum, CostReportRef, sharedSums } from './report.js';
 
 /** Longest window of a charge report, days (as the Scalr usage window). */
 const MAX_CHARGE_DAYS = 366;
@@ -98,18 +98,20 @@ builder.objectFields(OrganizationRef, (t) => ({
       };
       const granularity = args.granularity ?? 'NONE';
       const query = { organizationId: org.id, from: us(args.from), to: us(args.to), granularity, groupBy, filter };
+      const identity = { report: 'charges', organizationId: org.id, from: args.from.toISOString(), to: args.to.toISOString(), granularity, groupBy, filter };
       return {
         from: args.from,
         to: args.to,
         granularity,
-        identity: { organizationId: org.id, from: args.from.toISOString(), to: args.to.toISOString(), granularity, groupBy, filter, report: 'charges' },
-        sums: once(() =>
+        identity,
+        sums: sharedSums(ctx, identity, () =>
           chargeReport(query, {
             fetchPage: (q, token) => ctx.finops.listCharges(q, ctx.settings.finopsPageSize, token),
             limits: ctx.settings.tokenPageLimits,
             split: ctx.settings.reportSplit,
             idsPerCall: ctx.settings.finopsMaxIdsPerCall,
             walks: walksOf(ctx),
+            allowance: allowanceOf(ctx),
           }),
         ),
       };
@@ -138,16 +140,18 @@ builder.objectFields(OrganizationRef, (t) => ({
       const categories = list(f.categories, 'filter.categories');
       const [fy, fm] = args.fromPeriod.split('-').map(Number) as [number, number];
       const [ty, tm] = args.toPeriod.split('-').map(Number) as [number, number];
+      const identity = { report: 'consumption', organizationId: org.id, periods: [args.fromPeriod, args.toPeriod], granularity, groupBy, projectIds, categories };
       return {
         from: new Date(Date.UTC(fy, fm - 1, 1)),
         to: new Date(Date.UTC(ty, tm, 1)),
         granularity,
-        identity: { organizationId: org.id, periods: [args.fromPeriod, args.toPeriod], granularity, groupBy, projectIds, categories, report: 'consumption' },
-        sums: once(() =>
+        identity,
+        sums: sharedSums(ctx, identity, () =>
           consumptionReport(
             { periods, granularity, groupBy, filter: { projectIds: projectIds && new Set(projectIds), categories: categories && new Set(categories) } },
             // The whole list of the month, by organization: a project filter is kept here, never sent.
             (billingPeriod) => offsetConnection(ctx.sources.consumptions({ organizationId: org.id, billingPeriod, orderBy: 'updated_at_desc' }), {}).all(),
+            allowanceOf(ctx),
           ),
         ),
       };

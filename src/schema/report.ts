@@ -2,7 +2,8 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { offsetConnection } from '../pagination/offset.js';
 import type { ConnectionArgs } from '../pagination/connection.js';
-import { type CostKey, type CostSums, type GroupOrder, type GroupSums, moneyOf, type NanoMoney, orderGroups } from '../reports/sums.js';
+import { createContextCache } from '@pothos/core';
+import { type CostKey, type CostSums, type GroupOrder, type GroupSums, moneyOf, type NanoMoney, orderGroups, ReportAllowance } from '../reports/sums.js';
 import { orderUsageGroups, type Runs, type UsageGroup, type UsageSums } from '../reports/usage.js';
 import type { Bucket, Granularity } from '../reports/window.js';
 import { microsTimestamp } from '../lib/time.js';
@@ -239,8 +240,21 @@ export const UsageReportRef = builder.objectRef<UsageReportShape>('UsageReport')
   }),
 });
 
-/** A thunk run once, on first use. */
-export function once<T>(make: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  return () => (value ??= make());
+/** What the reports of one request may hold, together. */
+export const allowanceOf = createContextCache((ctx: Context) => new ReportAllowance(ctx.settings.reportBounds));
+
+const sharedOf = createContextCache((_ctx: Context) => new Map<string, Promise<unknown>>());
+
+/**
+ * A report's sums, made once per request for its arguments (`identity`) on first use: aliases of
+ * one report share them, and so do not multiply its memory or its reading.
+ */
+export function sharedSums<T>(ctx: Context, identity: unknown, make: () => Promise<T>): () => Promise<T> {
+  const key = JSON.stringify(identity);
+  return () => {
+    const shared = sharedOf(ctx);
+    let sums = shared.get(key) as Promise<T> | undefined;
+    if (!sums) shared.set(key, (sums = make()));
+    return sums;
+  };
 }

@@ -17,7 +17,24 @@ const DateTime = new GraphQLScalarType({
     const date = GraphQLDateTime.serialize(value) as Date;
     return date.toISOString();
   },
+  // Arguments become JS Dates, which hold milliseconds: finer digits are refused rather than cut
+  // (a window would silently differ from the one asked for).
+  parseValue(value) {
+    return GraphQLDateTime.parseValue(millisecondsAtMost(value));
+  },
+  parseLiteral(ast, variables) {
+    if (ast.kind === Kind.STRING) millisecondsAtMost(ast.value);
+    return GraphQLDateTime.parseLiteral(ast, variables);
+  },
 });
+
+function millisecondsAtMost(value: unknown): unknown {
+  const fraction = typeof value === 'string' ? /\.(\d+)/.exec(value)?.[1] : undefined;
+  if (fraction && fraction.length > 3 && /[1-9]/.test(fraction.slice(3))) {
+    throw new GraphQLError('DateTime arguments are read to the millisecond: give at most three fractional digits of seconds');
+  }
+  return value;
+}
 
 /**
  * graphql-scalars' UUID, with a fast path for ids in canonical form (every id served): its own

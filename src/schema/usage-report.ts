@@ -5,7 +5,7 @@ import { offsetConnection } from '../pagination/offset.js';
 import { type ScalrUsageDimension, usageSums } from '../reports/usage.js';
 import { US_PER_MS } from '../reports/window.js';
 import type { UsageQuery } from '../upstreams/scalr/model.js';
-import { checkGroupBy, CostGranularityEnum, once, UsageReportRef } from './report.js';
+import { allowanceOf, checkGroupBy, CostGranularityEnum, sharedSums, UsageReportRef } from './report.js';
 import { ScalrAccountRef } from './scalr.js';
 
 const MAX_DAYS = 366;
@@ -49,15 +49,16 @@ builder.objectField(ScalrAccountRef, 'usageReport', (t) =>
         breakdownBy: dimension === undefined ? undefined : dimension === 'ENVIRONMENT' ? 'environment' : 'workspace',
         total: false,
       };
+      const identity = { report: 'usage', accountId: account.id, from: query.from, to: query.to, granularity, groupBy };
       return {
         from: args.from,
         to: args.to,
         granularity,
-        identity: { accountId: account.id, from: query.from, to: query.to, granularity, groupBy },
-        sums: once(async () => {
+        identity,
+        sums: sharedSums(ctx, identity, async () => {
           // The same read as usageStatistics over the window: shared with it in one request.
           const rows = await offsetConnection(ctx.sources.usage(query), {}).all();
-          return usageSums(BigInt(args.from.getTime()) * US_PER_MS, BigInt(args.to.getTime()) * US_PER_MS, granularity, dimension, rows);
+          return usageSums(BigInt(args.from.getTime()) * US_PER_MS, BigInt(args.to.getTime()) * US_PER_MS, granularity, dimension, rows, allowanceOf(ctx));
         }),
       };
     },

@@ -17,6 +17,7 @@ function dayStart(now: Date): Date {
 }
 
 const ms = (rfc3339: string) => Date.parse(rfc3339);
+const DAY_MS = 86_400_000;
 
 /**
  * A billing period is closed once the month after it has ended too: the previous month's
@@ -33,22 +34,18 @@ export function invoiceClosed(invoice: { state?: string }): Finality {
 }
 
 /**
- * A page of an invoice list is closed when its filter takes only closed periods (their start before
- * the previous month's) and every invoice on it is paid: a new invoice of an open period would
- * shift every page, and unpaid ones change state.
+ * A FinOps page is closed when its window, and so every charge on it, ended before yesterday (UTC):
+ * a day's charges may still be computed after midnight, so the day before today stays open too.
  */
-export function invoicePageClosed(startedBefore: string | undefined, rows: readonly { state?: string }[], now: Date): Finality {
-  const closedPeriods = startedBefore !== undefined && ms(startedBefore) <= monthStart(now, 1).getTime();
-  return closedPeriods && rows.every((r) => invoiceClosed(r) === 'closed') ? 'closed' : 'open';
-}
-
-/** A FinOps page is closed when its window, and so every charge on it, ended before the current day (UTC). */
 export function chargesClosed(endDateBefore: string, rows: readonly { endDate: string }[], now: Date): Finality {
-  const today = dayStart(now).getTime();
-  return ms(endDateBefore) <= today && rows.every((r) => ms(r.endDate) < today) ? 'closed' : 'open';
+  const yesterday = dayStart(now).getTime() - DAY_MS;
+  return ms(endDateBefore) <= yesterday && rows.every((r) => ms(r.endDate) < yesterday) ? 'closed' : 'open';
 }
 
-/** Scalr usage of days before the current one (UTC): runs that finished no longer change. */
+/**
+ * Scalr usage of a window that ended before yesterday (UTC): whether Scalr's `between:` bounds are
+ * inclusive is unknown, and a run crossing midnight is counted when it finishes.
+ */
 export function usageClosed(to: string, now: Date): Finality {
-  return ms(to) <= dayStart(now).getTime() ? 'closed' : 'open';
+  return ms(to) <= dayStart(now).getTime() - DAY_MS ? 'closed' : 'open';
 }

@@ -135,6 +135,17 @@ describe('finality', () => {
       await stack.query(charges('2026-11-14T00:00:00Z', '2026-11-16T00:00:00Z'));
       expect(ttlOf(store, 'end_date_before=2026-09-02')).toEqual([86_400]);
       expect(ttlOf(store, 'end_date_before=2026-11-16')).toEqual([300]);
+      // Yesterday may still be computed after midnight: open; the day before, closed.
+      await stack.query(charges('2026-11-14T00:00:00Z', '2026-11-15T00:00:00Z'));
+      await stack.query(charges('2026-11-13T00:00:00Z', '2026-11-14T00:00:00Z'));
+      expect(ttlOf(store, 'end_date_before=2026-11-15')).toEqual([300]);
+      expect(ttlOf(store, 'end_date_before=2026-11-14')).toEqual([86_400]);
+      // Scalr usage: the same margin.
+      const usage = (from: string, to: string) => `{ scalrAccount { usageStatistics(from: "${from}", to: "${to}") { totalCount } } }`;
+      await stack.query(usage('2026-11-01T00:00:00Z', '2026-11-15T00:00:00Z'));
+      await stack.query(usage('2026-11-01T00:00:00Z', '2026-11-14T00:00:00Z'));
+      expect(ttlOf(store, '2026-11-15T00%3A00%3A00Z')).toEqual([300]);
+      expect(ttlOf(store, '2026-11-14T00%3A00%3A00Z')).toEqual([86_400]);
       // Discounts are used up as bills come: open.
       await stack.query(`{ organization { discounts(first: 1) { totalCount } } }`);
       expect(ttlOf(store, '/discounts')).toEqual([300]);
@@ -153,20 +164,14 @@ describe('finality', () => {
     }
   });
 
-  it('keeps a page of an invoice list long only when its periods are closed and every invoice on it is paid', async () => {
+  it('keeps a page of an invoice list short, whatever its periods and states (a later credit note would shift it)', async () => {
     const store = recording();
     const stack = await startStack({ cache: { store }, now: NOW });
     try {
-      const org = stack.orgs[0]!;
-      const all = stack.sim.data.invoices.get(org)!;
       const q = (before: string) => `{ organization { invoices(first: 100, startedBefore: "${before}", orderBy: START_DATE_ASC) { edges { node { state } } } } }`;
       const old = await stack.query(q('2025-06-01T00:00:00Z'));
-      const states: string[] = old.data.organization.invoices.edges.map((e: any) => e.node.state);
-      expect(ttlOf(store, 'billing_period_start_before=2025-06-01')).toEqual([states.every((s) => s === 'paid') ? 86_400 : 300]);
-      // A filter that takes the current period: open, whatever the states.
-      await stack.query(q('2026-12-01T00:00:00Z'));
-      expect(ttlOf(store, 'billing_period_start_before=2026-12-01')).toEqual([300]);
-      expect(all.length).toBeGreaterThan(100);
+      expect(old.data.organization.invoices.edges.length).toBeGreaterThan(0);
+      expect(ttlOf(store, 'billing_period_start_before=2025-06-01')).toEqual([300]);
     } finally {
       await stack.close();
     }

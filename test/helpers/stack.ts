@@ -36,6 +36,7 @@ export interface StackOptions {
   finopsPageSize?: number;
   finopsMaxIdsPerCall?: number;
   reportSplit?: number;
+  reportBounds?: { groups: number; cells: number };
   /** Scalr `page[size]`; small by default so that windows cross upstream pages. */
   scalrPageSize?: number;
   /** Scalr accounts served; null: any, checked upstream. Default: the simulator's. */
@@ -146,6 +147,7 @@ export async function startStack(options: StackOptions = {}) {
       finopsPageSize: options.finopsPageSize ?? 100,
       finopsMaxIdsPerCall: options.finopsMaxIdsPerCall ?? 50,
       reportSplit: options.reportSplit ?? 8,
+      reportBounds: options.reportBounds,
       defaultScalrAccountId: accounts[0],
       scalrAccountIds: options.scalrAccounts === null || options.noScalr ? null : new Set(options.scalrAccounts ?? accounts),
       scalrPageSize: options.scalrPageSize ?? 20,

@@ -87,3 +87,32 @@ describe('reports are scoped and bounded', () => {
     expect(error.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
+
+describe('report windows are exact', () => {
+  it('refuses sub-millisecond digits rather than cutting them, as a literal and as a variable', async () => {
+    const literal = await refused(charge('from: "2026-11-10T10:30:00.000123Z", to: "2026-11-12T00:00:00Z"'));
+    expect(literal.message).toMatch(/millisecond/);
+    const variable = await refused(`query($f: DateTime!) { organization { chargeReport(from: $f, to: "2026-11-12T00:00:00Z") { rowCount } } }`, { f: '2026-11-10T10:30:00.000123Z' });
+    expect(variable.extensions?.code).toBe('BAD_USER_INPUT');
+    // Zeros past the millisecond change nothing: accepted.
+    const res = await stack.query(charge('from: "2026-11-10T10:30:00.000000Z", to: "2026-11-12T00:00:00Z"'));
+    expect(res.errors).toBeUndefined();
+  });
+});
+
+describe('reports share one allowance of memory per request', () => {
+  const small = useStack({ now: NOW, finopsPageSize: 1000, reportBounds: { groups: 1000, cells: 60 } });
+  const report = (alias: string, to: string) => `${alias}: chargeReport(from: "2026-11-01T00:00:00Z", to: "${to}", granularity: DAY, groupBy: [PROJECT]) { rowCount }`;
+
+  it('counts two reports of one request together, and aliases of one report once', async () => {
+    // About 5 projects × 7 days: one report fits in 60 cells…
+    const one = await small.query(`{ organization { ${report('a', '2026-11-08T00:00:00Z')} } }`);
+    expect(one.errors).toBeUndefined();
+    // …six aliases of it share its sums…
+    const aliases = await small.query(`{ organization { ${['a', 'b', 'c', 'd', 'e', 'f'].map((x) => report(x, '2026-11-08T00:00:00Z')).join(' ')} } }`);
+    expect(aliases.errors).toBeUndefined();
+    // …but two different reports of the request hold their cells together.
+    const two = await small.query(`{ organization { ${report('a', '2026-11-08T00:00:00Z')} ${report('b', '2026-11-09T00:00:00Z')} } }`);
+    expect(two.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', limit: 60 });
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Exact } from '../../src/lib/money.js';
 import { periodsBetween, periodStart } from '../../src/reports/consumption.js';
-import { compareKeys, type CostKey, CostSums, groupId, moneyOf, NanoMoney, orderGroups, toNanos } from '../../src/reports/sums.js';
+import { compareKeys, type CostKey, CostSums, groupId, moneyOf, NanoMoney, orderGroups, ReportAllowance, toNanos } from '../../src/reports/sums.js';
 import { orderUsageGroups, usageSums } from '../../src/reports/usage.js';
 import { bounded, SharedWalks } from '../../src/reports/walks.js';
 import { bucketIndex, bucketsOf } from '../../src/reports/window.js';
@@ -59,12 +59,12 @@ describe('CostSums', () => {
   });
 
   it('refuses past its bounds on groups and cells, with QUERY_TOO_COSTLY', () => {
-    const groups = new CostSums(buckets, { groups: 2, cells: 100 });
+    const groups = new CostSums(buckets, new ReportAllowance({ groups: 2, cells: 100 }));
     groups.add([key('P', '1')], 'EUR', [[0, 1n]]);
     groups.add([key('P', '2')], 'EUR', [[0, 1n]]);
     groups.add([key('P', '2')], 'EUR', [[1, 1n]]);
     expect(() => groups.add([key('P', '3')], 'EUR', [[0, 1n]])).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'QUERY_TOO_COSTLY', limit: 2 }) }));
-    const cells = new CostSums(buckets, { groups: 100, cells: 2 });
+    const cells = new CostSums(buckets, new ReportAllowance({ groups: 100, cells: 2 }));
     cells.add([key('P', '1')], 'EUR', [[0, 1n], [1, 1n]]);
     cells.add([key('P', '1')], 'EUR', [[1, 1n]]);
     expect(() => cells.add([key('P', '1')], 'EUR', [[2, 1n]])).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'QUERY_TOO_COSTLY', limit: 2 }) }));

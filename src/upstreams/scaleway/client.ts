@@ -1,7 +1,7 @@
 import type { BillingApiVersion } from '../../config/upstreams.js';
 import { UUID } from '../../lib/uuid.js';
 import { UnsupportedQueryError, UpstreamBadResponseError } from '../errors.js';
-import { invoiceClosed, invoicePageClosed, periodClosed } from '../finality.js';
+import { invoiceClosed, periodClosed } from '../finality.js';
 import type { UpstreamHttp } from '../http.js';
 import { parsed, type ScalewayConnection, scalewayHttp } from './http.js';
 import type {
@@ -73,8 +73,9 @@ export class ScalewayBillingClient {
         page_size: pageRequest.pageSize,
       },
       (json) => ofOrganization(parsed(json, (v) => page(v, 'invoices', alpha ? invoiceV2alpha1 : invoiceV2beta1)), query.organizationId),
-      // v2alpha1 names no invoice state: none of its answers is known to be final.
-      { finality: (p) => (alpha ? 'open' : invoicePageClosed(query.startedBefore, p.rows, this.now())) },
+      // A list page is never final: an invoice issued later for an old period (a credit note) would
+      // shift every page after it. Each invoice, read by id, is (once paid).
+      { finality: () => 'open' },
     );
   }
 
