@@ -67,7 +67,9 @@ export async function startGateway(sim: RemoteSimulator, profileDir?: string, en
   const orgs = sim.organizations;
   const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const home = mkdtempSync(join(tmpdir(), 'bench-'));
-  const child = spawn(process.execPath, [...profile, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'src/main.ts'], {
+  // BENCH_COMPILED=1 runs the compiled build (`npx tsc -p tsconfig.build.json`), as the Docker image does.
+  const entry = process.env.BENCH_COMPILED === '1' ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, [...profile, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...entry], {
     cwd: process.env.BENCH_GATEWAY_ROOT ?? root,
     env: {
       PATH: process.env.PATH,

@@ -53,8 +53,9 @@ export async function consumptionReport(query: ConsumptionReportQuery, readPerio
     query.periods.map((period) => async () => {
       const bucket = bucketIndex(buckets, periodStart(period));
       for (const row of await readPeriod(period)) {
-        if (projectIds && !projectIds.has(row.projectId?.toLowerCase() ?? '')) continue;
-        if (categories && !categories.has(row.categoryName ?? '')) continue;
+        // A row without a project (or category) is never one of those asked for.
+        if (projectIds && (row.projectId === undefined || !projectIds.has(row.projectId.toLowerCase()))) continue;
+        if (categories && (row.categoryName === undefined || !categories.has(row.categoryName))) continue;
         sums.add(
           query.groupBy.map((d) => keyOf[d](row)),
           row.value.currency,

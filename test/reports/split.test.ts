@@ -32,6 +32,19 @@ describe('splitByTime', () => {
     // 10 nanos over three equal days: 3.33… each, the one left over to the first.
     expect(splitByTime(10n, buckets[0]!.start, buckets[2]!.end, buckets, 0)).toEqual([[0, 4n], [1, 3n], [2, 3n]]);
     expect(splitByTime(-10n, buckets[0]!.start, buckets[2]!.end, buckets, 0)).toEqual([[0, -4n], [1, -3n], [2, -3n]]);
+    // One day and two: 3.33… and 6.66…, the nano left over to the larger remainder (the later bucket).
+    expect(splitByTime(10n, 0n, 3n, [{ start: 0n, end: 1n }, { start: 1n, end: 3n }], 0)).toEqual([[0, 3n], [1, 7n]]);
+    expect(splitByTime(10n, 0n, 3n, [{ start: 0n, end: 2n }, { start: 2n, end: 3n }], 0)).toEqual([[0, 7n], [1, 3n]]);
+    // Shares 0.25, 1.25 and 0.5 of a nano: the one left over to the largest remainder (0.5); shares
+    // 0.67, 1.67, 0.67: the two left over to equal remainders, the earlier buckets first.
+    const days = bucketsOf(us('2026-03-01T00:00:00Z'), us('2026-03-06T00:00:00Z'), 'DAY');
+    const fifth = (days[0]!.end - days[0]!.start) / 5n;
+    expect(splitByTime(2n, days[0]!.start + fifth * 4n, days[2]!.start + fifth * 2n, days, 0)).toEqual([[0, 0n], [1, 1n], [2, 1n]]);
+    expect(splitByTime(3n, days[0]!.start + fifth * 3n, days[2]!.start + fifth * 2n, days, 0)).toEqual([[0, 1n], [1, 2n], [2, 0n]]);
+    expect(splitByTime(0n, days[0]!.start, days[4]!.end, days, 0)).toEqual([0, 1, 2, 3, 4].map((i) => [i, 0n]));
+    // Only the buckets it overlaps, from the first one given.
+    expect(splitByTime(7n, days[3]!.start, days[3]!.end, days, 3)).toEqual([[3, 7n]]);
+    expect(splitByTime(7n, days[3]!.start, days[3]!.end, days, 0)).toEqual([[3, 7n]]);
   });
 });
 
