@@ -30,3 +30,58 @@ export const costReportFragment = graphql`
     }
   }
 `;
+
+/** Monthly spend by category over a window of months. */
+export const consumptionReportFragment = graphql`
+  fragment CostReport_consumption on Organization
+  @argumentDefinitions(fromPeriod: { type: "BillingPeriod!" }, toPeriod: { type: "BillingPeriod!" }) {
+    consumptionReport(fromPeriod: $fromPeriod, toPeriod: $toPeriod, groupBy: [CATEGORY]) {
+      buckets {
+        start
+        totals {
+          amount
+          currency
+        }
+      }
+      groups(first: 20) {
+        edges {
+          node {
+            keys {
+              id
+            }
+            totals {
+              amount
+              currency
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+/** Scalr runs per day by workspace. */
+export const usageReportFragment = graphql`
+  fragment CostReport_usage on ScalrAccount
+  @argumentDefinitions(from: { type: "DateTime!" }, to: { type: "DateTime!" }) {
+    usageReport(from: $from, to: $to, granularity: DAY, groupBy: [WORKSPACE]) {
+      totalRunsCount
+      totalRunsSeconds
+      groups(first: 10) {
+        edges {
+          node {
+            keys {
+              id
+              name
+            }
+            series {
+              start
+              runsCount
+              runsSeconds
+            }
+          }
+        }
+      }
+    }
+  }
+`;
