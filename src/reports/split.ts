@@ -27,8 +27,9 @@ export function splitByTime(amount: bigint, start: bigint, end: bigint, buckets:
   }
   let left = whole - given;
   if (left > 0n) {
-    // At most one nano per piece is left over; largest remainders first, earlier buckets on ties.
-    const order = remainders.map((r, k) => k).sort((a, b) => (remainders[a]! > remainders[b]! ? -1 : remainders[a]! < remainders[b]! ? 1 : a - b));
+    // At most one nano per piece is left over; largest remainders first, earlier buckets on ties
+    // (the sort is stable: ties keep their bucket order).
+    const order = remainders.map((_, k) => k).sort((a, b) => (remainders[a]! > remainders[b]! ? -1 : remainders[a]! < remainders[b]! ? 1 : 0));
     for (const k of order) {
       if (left === 0n) break;
       pieces[k]![1] += 1n;

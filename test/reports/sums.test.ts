@@ -109,8 +109,8 @@ describe('usage sums', () => {
   it('refuses a row without a date or outside the window as a bad upstream answer', () => {
     const from = us('2026-11-01T00:00:00Z');
     const to = us('2026-11-02T00:00:00Z');
-    expect(() => usageSums(from, to, 'DAY', undefined, [row(undefined, '', 1, 1)])).toThrow(/without a date/);
-    expect(() => usageSums(from, to, 'DAY', undefined, [row('2026-11-02', '', 1, 1)])).toThrow(/outside the window/);
+    expect(() => usageSums(from, to, 'DAY', undefined, [row(undefined, '', 1, 1)])).toThrow(expect.objectContaining({ upstream: 'scalr', message: expect.stringMatching(/without a date/) }));
+    expect(() => usageSums(from, to, 'DAY', undefined, [row('2026-11-02', '', 1, 1)])).toThrow(expect.objectContaining({ upstream: 'scalr', message: expect.stringMatching(/outside the window/) }));
     expect(() => usageSums(from, to, 'DAY', undefined, [row('2026-10-31', '', 1, 1)])).toThrow(/outside the window/);
     expect(usageSums(from, to, 'DAY', undefined, [row('2026-11-01', '', 1, 1)]).groups.get('')!.keys).toEqual([]);
   });
