@@ -17,7 +17,7 @@ import { Billingv2beta1 } from '@scaleway/sdk-billing';
 import { createClient } from '@scaleway/sdk-client';
 import autocannon from 'autocannon';
 import { Agent, request } from 'undici';
-import { forkHelper, SCALR_TOKEN, SECRET, startGateway, startSimulator } from './processes.js';
+import { DASHBOARD_QUERY, forkHelper, SCALR_TOKEN, SECRET, startGateway, startSimulator } from './processes.js';
 
 
 export interface BenchOptions {
@@ -202,15 +202,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       depth: 1,
       gateway: async () => {
         const data = await graphql(
-          `query($c: ChargeFilter!, $from: DateTime!, $to: DateTime!) {
-            organization {
-              invoices(first: 10) { edges { node { number totalTaxed { amount currency } } } }
-              consumptions(first: 20) { totals { amount currency } edges { node { categoryName value { amount } } } }
-              discounts(first: 10) { edges { node { description valueRemaining } } }
-              charges(first: 100, filter: $c) { edges { node { resourceName price { amount } } } }
-            }
-            scalrAccount { usageStatistics(from: $from, to: $to, breakdownBy: WORKSPACE, first: 50) { totalRunsCount totalRunsSeconds edges { node { breakdownName runsCount } } } }
-          }`,
+          DASHBOARD_QUERY,
           { c: recentCharges, ...usageWindow },
         );
         return data.organization.invoices.edges.length;
