@@ -132,7 +132,14 @@ export class RedisStore implements Store {
     const token = this.held.get(key);
     if (token === undefined) return;
     this.held.delete(key);
-    await this.command('lock', () => this.redis.eval(UNLOCK, 1, `${this.name(key)}:lock`, token));
+    // Sent even while Redis is read around after a failure: a lock left behind makes every other
+    // replica wait it out.
+    try {
+      await this.redis.eval(UNLOCK, 1, `${this.name(key)}:lock`, token);
+    } catch (error) {
+      this.events.failed('lock');
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
@@ -142,7 +149,10 @@ export class RedisStore implements Store {
   /** A command, counted when it fails; the failure is thrown on for the caller to read around. */
   private async command<T>(use: 'cache' | 'lock', run: () => Promise<T>): Promise<T> {
     try {
-      return await ask(this.redis, run);
+      const result = await ask(this.redis, run);
+      // Redis answers again (after a stall there is no reconnection to say so).
+      this.events.up();
+      return result;
     } catch (error) {
       this.events.failed(use);
       this.events.down((error as Error).message);

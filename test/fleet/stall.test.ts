@@ -93,3 +93,39 @@ describe.runIf(available)('reading around a stalled Redis', () => {
     expect(await store.get('k')).toBe('v');
   });
 });
+
+describe.runIf(available)('letting go after a stall', () => {
+  let server: RedisProcess;
+  let redis: Redis;
+  let probe: Redis;
+  const events: string[] = [];
+  beforeAll(async () => {
+    server = await startRedis();
+    redis = connectRedis(server.url, { failed: () => {}, down: () => {}, up: () => {} });
+    probe = new Redis(server.url);
+    await new Promise((resolve) => redis.once('ready', resolve));
+  });
+  afterAll(async () => {
+    server.resume();
+    redis.disconnect();
+    probe.disconnect();
+    await server.stop();
+  });
+
+  it('lets go of a lock taken before a stall even while Redis is read around, and says Redis is back once a command works', async () => {
+    const { onePerOutage } = await import('../../src/fleet/redis.js');
+    const store = new RedisStore(redis, TEST_KEYS, onePerOutage({ failed: () => {}, down: (m) => events.push(`down`), up: () => events.push('up') }));
+    expect(await store.lock('page', 5_000)).toBe(true);
+    server.stall();
+    await expect(store.get('page')).rejects.toThrow();
+    server.resume();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Within the second Redis is read around: the unlock still goes.
+    await store.unlock('page').catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await probe.exists(`${store.name('page')}:lock`)).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await store.set('x', 'y', 60);
+    expect(events).toEqual(['down', 'up']);
+  });
+});
