@@ -1,4 +1,4 @@
-import { createContextCache } from '@pothos/core';
+import type { Budget } from '../lib/budget.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { badInput } from '../errors.js';
@@ -67,8 +67,13 @@ function list(values: readonly string[] | null | undefined, argument: string, ma
   return [...new Set(values)].sort();
 }
 
-/** Walks shared by the charge reports of one request. */
-const walksOf = createContextCache((_ctx: Context) => new SharedWalks<TokenPage<Charge>>());
+/** Walks shared by the charge reports of one HTTP request (a batch's operations share its budget). */
+const walks = new WeakMap<Budget, SharedWalks<TokenPage<Charge>>>();
+function walksOf(ctx: Context): SharedWalks<TokenPage<Charge>> {
+  let shared = walks.get(ctx.budget);
+  if (!shared) walks.set(ctx.budget, (shared = new SharedWalks()));
+  return shared;
+}
 
 const us = (date: Date) => BigInt(date.getTime()) * US_PER_MS;
 

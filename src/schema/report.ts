@@ -2,7 +2,7 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { offsetConnection } from '../pagination/offset.js';
 import type { ConnectionArgs } from '../pagination/connection.js';
-import { createContextCache } from '@pothos/core';
+import type { Budget } from '../lib/budget.js';
 import { type CostKey, type CostSums, type GroupOrder, type GroupSums, moneyOf, type NanoMoney, orderGroups, ReportAllowance } from '../reports/sums.js';
 import { orderUsageGroups, type Runs, type UsageGroup, type UsageSums } from '../reports/usage.js';
 import type { Bucket, Granularity } from '../reports/window.js';
@@ -240,10 +240,20 @@ export const UsageReportRef = builder.objectRef<UsageReportShape>('UsageReport')
   }),
 });
 
-/** What the reports of one request may hold, together. */
-export const allowanceOf = createContextCache((ctx: Context) => new ReportAllowance(ctx.settings.reportBounds));
+/**
+ * What the reports of one HTTP request share: every operation of a batch too (keyed by the request's
+ * budget, which they share): one memory allowance, and the sums of equal reports.
+ */
+const perRequest = new WeakMap<Budget, { allowance: ReportAllowance; shared: Map<string, Promise<unknown>> }>();
 
-const sharedOf = createContextCache((_ctx: Context) => new Map<string, Promise<unknown>>());
+function requestState(ctx: Context) {
+  let state = perRequest.get(ctx.budget);
+  if (!state) perRequest.set(ctx.budget, (state = { allowance: new ReportAllowance(ctx.settings.reportBounds), shared: new Map() }));
+  return state;
+}
+
+/** What the reports of one request may hold, together. */
+export const allowanceOf = (ctx: Context) => requestState(ctx).allowance;
 
 /**
  * A report's sums, made once per request for its arguments (`identity`) on first use: aliases of
@@ -252,7 +262,7 @@ const sharedOf = createContextCache((_ctx: Context) => new Map<string, Promise<u
 export function sharedSums<T>(ctx: Context, identity: unknown, make: () => Promise<T>): () => Promise<T> {
   const key = JSON.stringify(identity);
   return () => {
-    const shared = sharedOf(ctx);
+    const shared = requestState(ctx).shared;
     let sums = shared.get(key) as Promise<T> | undefined;
     if (!sums) shared.set(key, (sums = make()));
     return sums;

@@ -36,10 +36,13 @@ export function invoiceClosed(invoice: { state?: string }): Finality {
 /**
  * A FinOps page is closed when its window, and so every charge on it, ended before yesterday (UTC):
  * a day's charges may still be computed after midnight, so the day before today stays open too.
+ * A clamped page may hold a slice of a charge still running (a month's, prorated from a price that
+ * grows until it ends): it is closed only once its window ended before the previous month began.
  */
-export function chargesClosed(endDateBefore: string, rows: readonly { endDate: string }[], now: Date): Finality {
-  const yesterday = dayStart(now).getTime() - DAY_MS;
-  return ms(endDateBefore) <= yesterday && rows.every((r) => ms(r.endDate) < yesterday) ? 'closed' : 'open';
+export function chargesClosed(query: { endDateBefore: string; clampToTimeRange: boolean }, rows: readonly { endDate: string }[], now: Date): Finality {
+  const end = ms(query.endDateBefore);
+  const before = query.clampToTimeRange ? Math.min(dayStart(now).getTime() - DAY_MS, monthStart(now, 1).getTime()) : dayStart(now).getTime() - DAY_MS;
+  return end <= before && rows.every((r) => ms(r.endDate) < before) ? 'closed' : 'open';
 }
 
 /**

@@ -140,6 +140,13 @@ describe('finality', () => {
       await stack.query(charges('2026-11-13T00:00:00Z', '2026-11-14T00:00:00Z'));
       expect(ttlOf(store, 'end_date_before=2026-11-15')).toEqual([300]);
       expect(ttlOf(store, 'end_date_before=2026-11-14')).toEqual([86_400]);
+      // A clamped slice may be of a charge still running (a month's, prorated from a price that grows):
+      // long only once the previous month has begun after it.
+      const clamped = (after: string, before: string) => `{ organization { charges(first: 1, filter: { startDateAfter: "${after}", endDateBefore: "${before}", clampToTimeRange: true }) { edges { cursor } } } }`;
+      await stack.query(clamped('2026-11-12T00:00:00Z', '2026-11-13T00:00:00Z'));
+      await stack.query(clamped('2026-09-12T00:00:00Z', '2026-09-13T00:00:00Z'));
+      expect(ttlOf(store, 'end_date_before=2026-11-13')).toEqual([300]);
+      expect(ttlOf(store, 'end_date_before=2026-09-13')).toEqual([86_400]);
       // Scalr usage: the same margin.
       const usage = (from: string, to: string) => `{ scalrAccount { usageStatistics(from: "${from}", to: "${to}") { totalCount } } }`;
       await stack.query(usage('2026-11-01T00:00:00Z', '2026-11-15T00:00:00Z'));

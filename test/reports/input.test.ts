@@ -115,4 +115,14 @@ describe('reports share one allowance of memory per request', () => {
     const two = await small.query(`{ organization { ${report('a', '2026-11-08T00:00:00Z')} ${report('b', '2026-11-09T00:00:00Z')} } }`);
     expect(two.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', limit: 60 });
   });
+
+  it('counts the reports of a batch (one HTTP request) together too', async () => {
+    const body = JSON.stringify([8, 9].map((day) => ({ query: `{ organization { ${report('a', `2026-11-0${day}T00:00:00Z`)} } }` })));
+    const res = await small.yoga.fetch('http://gateway.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }, body });
+    const results = (await res.json()) as { errors?: { extensions?: Record<string, unknown> }[] }[];
+    // Read at once, both pass their half: either may be the one refused, or both.
+    const codes = results.flatMap((r) => r.errors ?? []).map((e) => e.extensions?.code);
+    expect(codes.length).toBeGreaterThan(0);
+    expect(new Set(codes)).toEqual(new Set(['QUERY_TOO_COSTLY']));
+  });
 });

@@ -38,7 +38,7 @@ export class ScalewayFinOpsClient {
         page_token: pageToken,
       },
       (json) => ofOrganization(parsed(json, chargePage), query.organizationId),
-      { finality: (page) => chargesClosed(query.endDateBefore, page.rows, this.now()) },
+      { finality: (page) => chargesClosed(query, page.rows, this.now()) },
     );
   }
 }
