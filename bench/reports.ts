@@ -82,6 +82,13 @@ try {
     if ((diff < 0n ? -diff : diff) * 2n > BigInt(got.rowCount)) throw new Error(`totals differ: gateway ${gatewayTotals}, floor ${floorTotals}`);
   }
 
+  // RSS after one report (first growth of the heap included in the peak), and after as many reports as
+  // are measured (the heap grown to its working size: what each further report adds).
+  const afterOne = rssMb(gateway.child.pid!);
+  let warmPeak = afterOne;
+  const warmSampler = setInterval(() => (warmPeak = Math.max(warmPeak, rssMb(gateway.child.pid!))), 5);
+  for (let i = 0; i < runs; i++) await graphql(CHARGES, { from, to });
+  clearInterval(warmSampler);
   const idle = rssMb(gateway.child.pid!);
   let peak = idle;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(gateway.child.pid!))), 5);
@@ -104,6 +111,7 @@ try {
   clearInterval(sampler);
   const ratio = median(gatewayMs) / median(floorMs);
   const growth = peak - idle;
+  console.log(`RSS: ${afterOne.toFixed(0)} MB after one report, peak ${warmPeak.toFixed(0)} MB over the next ${runs} (+${(warmPeak - afterOne).toFixed(0)} MB); ${idle.toFixed(0)} MB after them, then peak ${peak.toFixed(0)} MB over ${runs} more with the floor between them.`);
   console.log(`\n| report | upstream calls | gateway median ms | floor median ms (calls) | gateway ÷ floor | gateway RSS idle → peak |`);
   console.log(`| --- | --- | --- | --- | --- | --- |`);
   console.log(`| chargeReport DAY × PROJECT, one month | ${calls} | ${median(gatewayMs).toFixed(0)} | ${median(floorMs).toFixed(0)} (${floorCalls}) | ${ratio.toFixed(2)} ${ratio <= 0.5 ? 'PASS' : 'FAIL'} (target ≤ 0.5) | ${idle.toFixed(0)} → ${peak.toFixed(0)} MB, +${growth.toFixed(0)} MB ${growth <= 64 ? 'PASS' : 'FAIL'} (target ≤ 64) |`);
