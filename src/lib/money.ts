@@ -16,6 +16,8 @@ export interface Money {
   currency: string;
   /** The amount in plain notation when it is at hand without a Decimal (as sent upstream). */
   readonly text?: string;
+  /** The amount in nanos, when it is at hand as integers (as sent upstream). */
+  inNanos?(): bigint;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { UpstreamBadResponseError } from '../upstreams/errors.js';
 import { timestampMicros } from '../lib/time.js';
 import type { Charge, ChargeQuery, TokenPage } from '../upstreams/scaleway/model.js';
-import { type CostKey, CostSums, ReportAllowance, toNanos } from './sums.js';
+import { type CostKey, CostSums, idPart, ReportAllowance, toNanos } from './sums.js';
 import { splitByTime } from './split.js';
 import { bounded, type SharedWalks } from './walks.js';
 import { type Bucket, bucketIndex, bucketsOf, type Granularity, subWindows, US_PER_MS } from './window.js';
@@ -39,6 +39,9 @@ const keyOf: Record<ChargeDimension, (c: Charge) => CostKey> = {
   INVOICE: (c) => ({ dimension: 'INVOICE', id: c.invoiceId ?? null, name: null }),
 };
 
+/** The row field each dimension's id is. */
+const idField = { PROJECT: 'projectId', RESOURCE: 'resourceId', SKU: 'sku', INVOICE: 'invoiceId' } as const satisfies Record<ChargeDimension, keyof Charge>;
+
 const iso = (us: bigint) => new Date(Number(us / US_PER_MS)).toISOString();
 
 function chunks<T>(values: readonly T[], size: number): T[][] {
@@ -58,6 +61,19 @@ export async function chargeReport(query: ChargeReportQuery, reading: ChargeRead
   const buckets = bucketsOf(query.from, query.to, query.granularity);
   const sums = new CostSums(buckets, reading.allowance ?? new ReportAllowance());
   const keys = (c: Charge) => query.groupBy.map((d) => keyOf[d](c));
+  // The group's id straight from the row's fields: no key objects for a row of a known group.
+  const [first, second] = query.groupBy.map((d) => idField[d]);
+  const id = (c: Charge) => (first === undefined ? '' : second === undefined ? idPart(c[first]) : idPart(c[first]) + idPart(c[second]));
+  // Rows of a window share few instants (a day's charges start at its midnight): each parsed once.
+  const instants = new Map<string, bigint>();
+  const micros = (text: string) => {
+    let us = instants.get(text);
+    if (us === undefined) {
+      if (instants.size > 10_000) instants.clear();
+      instants.set(text, (us = timestampMicros(text)));
+    }
+    return us;
+  };
   const idChunks = query.filter.resourceIds ? chunks(query.filter.resourceIds, reading.idsPerCall) : [undefined];
   const tasks = subWindows(query.from, query.to, reading.split).flatMap((window) =>
     idChunks.map((resourceIds) => () => {
@@ -70,7 +86,7 @@ export async function chargeReport(query: ChargeReportQuery, reading: ChargeRead
         resourceIds,
         orderBy: 'start_date_asc',
       };
-      return reading.walks.join(JSON.stringify(upstream), (emit) => walk(upstream, reading, emit), (page) => addPage(page, window, buckets, sums, keys));
+      return reading.walks.join(JSON.stringify(upstream), (emit) => walk(upstream, reading, emit), (page) => addPage(page, window, buckets, sums, { id, keys, micros }));
     }),
   );
   await bounded(tasks, reading.split);
@@ -93,17 +109,26 @@ async function walk(query: ChargeQuery, reading: ChargeReading, emit: (page: Tok
   }
 }
 
-function addPage(page: TokenPage<Charge>, window: Bucket, buckets: readonly Bucket[], sums: CostSums, keys: (c: Charge) => CostKey[]): void {
+interface RowReading {
+  id(c: Charge): string;
+  keys(c: Charge): CostKey[];
+  micros(text: string): bigint;
+}
+
+function addPage(page: TokenPage<Charge>, window: Bucket, buckets: readonly Bucket[], sums: CostSums, row: RowReading): void {
   for (const charge of page.rows) {
-    const start = timestampMicros(charge.startDate);
+    const start = row.micros(charge.startDate);
     // The end is inclusive, to the microsecond.
-    const end = timestampMicros(charge.endDate) + 1n;
+    const end = row.micros(charge.endDate) + 1n;
     const from = start > window.start ? start : window.start;
     const to = end < window.end ? end : window.end;
     if (from >= to) {
       throw new UpstreamBadResponseError(`scaleway answered a charge (${charge.startDate} – ${charge.endDate}) outside the window asked for`, { upstream: 'scaleway' });
     }
     const first = bucketIndex(buckets, from);
-    sums.add(keys(charge), charge.price.currency, splitByTime(toNanos(charge.price), from, to, buckets, first));
+    const nanos = toNanos(charge.price);
+    // Most charges lie in one bucket: one piece, no split.
+    const pieces: (readonly [number, bigint])[] = to <= buckets[first]!.end ? [[first, nanos]] : splitByTime(nanos, from, to, buckets, first);
+    sums.addTo(row.id(charge), () => row.keys(charge), charge.price.currency, pieces);
   }
 }

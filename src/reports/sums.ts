@@ -7,6 +7,7 @@ const NANOS = 1_000_000_000n;
 
 /** An exact amount as nanos: from the upstream's text when at hand (no Decimal built), else the Decimal. */
 export function toNanos(money: Money): bigint {
+  if (money.inNanos) return money.inNanos();
   const text = money.text ?? money.amount.toFixed(9, Decimal.ROUND_HALF_EVEN);
   const negative = text.startsWith('-');
   const [whole, fraction = ''] = (negative ? text.slice(1) : text).split('.');
@@ -54,9 +55,12 @@ export interface CostKey {
 
 export interface GroupSums {
   keys: CostKey[];
+  /** The sum of its cells (made when the report's totals are first read). */
   totals: Sums;
   /** Non-empty buckets only, by index. */
   cells: Map<number, Sums>;
+  /** Every key has its name, or none will: no row needs to be looked at for one again. */
+  named?: boolean;
 }
 
 /** How big one report may grow in memory: groups, and non-empty (group, bucket) cells. */
@@ -93,55 +97,107 @@ function tooLarge(what: string, limit: number): GraphQLError {
 }
 
 /**
- * Exact sums of a cost report as rows arrive: per currency over the window, per bucket, per group
- * and per (group, bucket). Memory is O(groups × non-empty buckets), bounded by the request's
- * allowance; rows are not kept.
+ * Exact sums of a cost report as rows arrive. Only the (group, bucket) cells are summed row by row;
+ * the totals per group, per bucket and over the window are their sums, made once when first read.
+ * Memory is O(groups × non-empty buckets), bounded by the request's allowance; rows are not kept.
  */
 export class CostSums {
-  readonly totals: Sums = new Map();
-  readonly byBucket: Sums[];
-  readonly groups = new Map<string, GroupSums>();
+  private readonly byId = new Map<string, GroupSums>();
   rowCount = 0;
+  private summed?: { totals: Sums; byBucket: Sums[] };
 
   constructor(
     readonly buckets: readonly Bucket[],
     private readonly allowance: ReportAllowance = new ReportAllowance(),
-  ) {
-    this.byBucket = buckets.map(() => new Map());
-  }
+  ) {}
 
   /** One row: its group's keys, its currency, and its amount as pieces per bucket (they sum to it). */
   add(keys: CostKey[], currency: string, pieces: readonly (readonly [number, bigint])[]): void {
+    this.addTo(groupId(keys), () => keys, currency, pieces);
+  }
+
+  /**
+   * One row by its group's id (see `groupId`; the caller may build it without the keys): `keys` is
+   * asked for only when the group is new, or has a name still missing.
+   */
+  addTo(id: string, keys: () => CostKey[], currency: string, pieces: readonly (readonly [number, bigint])[]): void {
     this.rowCount++;
-    const id = groupId(keys);
-    let group = this.groups.get(id);
+    this.summed = undefined;
+    let group = this.byId.get(id);
     if (!group) {
       this.allowance.group();
-      group = { keys, totals: new Map(), cells: new Map() };
-      this.groups.set(id, group);
-    } else nameMissing(group.keys, keys);
+      group = { keys: keys(), totals: new Map(), cells: new Map() };
+      this.byId.set(id, group);
+    } else if (group.named !== true) {
+      group.named = nameMissing(group.keys, keys());
+    }
     for (const [bucket, nanos] of pieces) {
-      addTo(this.totals, currency, nanos);
-      addTo(this.byBucket[bucket]!, currency, nanos);
-      addTo(group.totals, currency, nanos);
       let cell = group.cells.get(bucket);
       if (!cell) {
         this.allowance.cell();
         group.cells.set(bucket, (cell = new Map()));
       }
-      addTo(cell, currency, nanos);
+      cell.set(currency, (cell.get(currency) ?? 0n) + nanos);
     }
+  }
+
+  get groups(): ReadonlyMap<string, GroupSums> {
+    this.sum();
+    return this.byId;
+  }
+
+  /** Per currency over the window. */
+  get totals(): Sums {
+    return this.sum().totals;
+  }
+
+  /** Per currency, per bucket (empty where nothing was spent). */
+  get byBucket(): Sums[] {
+    return this.sum().byBucket;
+  }
+
+  private sum(): { totals: Sums; byBucket: Sums[] } {
+    if (this.summed) return this.summed;
+    const totals: Sums = new Map();
+    const byBucket: Sums[] = this.buckets.map(() => new Map());
+    for (const group of this.byId.values()) {
+      group.totals = new Map();
+      for (const [bucket, cell] of group.cells) {
+        for (const [currency, nanos] of cell) {
+          addTo(group.totals, currency, nanos);
+          addTo(byBucket[bucket]!, currency, nanos);
+          addTo(totals, currency, nanos);
+        }
+      }
+    }
+    return (this.summed = { totals, byBucket });
   }
 }
 
+/** One id in a group's identity: length-prefixed (no id is the prefix of another), null apart. */
+export const idPart = (id: string | null | undefined): string => (id == null ? '~' : `${id.length}:${id}`);
+
 /** A group's identity: its keys' ids, unambiguous whatever they hold (null apart from any string). */
 export function groupId(keys: readonly CostKey[]): string {
-  return keys.length === 0 ? '' : JSON.stringify(keys.map((k) => k.id));
+  let id = '';
+  for (const key of keys) id += idPart(key.id);
+  return id;
 }
 
-/** The first name the rows give a key is kept; a later row may fill one the first rows left out. */
-function nameMissing(known: CostKey[], seen: readonly CostKey[]): void {
-  for (let i = 0; i < known.length; i++) if (known[i]!.name === null && seen[i]!.name !== null) known[i] = { ...known[i]!, name: seen[i]!.name };
+/** Dimensions whose keys never carry a name. */
+const UNNAMED = new Set(['SKU', 'INVOICE', 'CATEGORY', 'PRODUCT']);
+
+/**
+ * The first name the rows give a key is kept; a later row may fill one the first rows left out.
+ * True when every key is named (nothing left to fill).
+ */
+function nameMissing(known: CostKey[], seen: readonly CostKey[]): boolean {
+  let all = true;
+  for (let i = 0; i < known.length; i++) {
+    if (known[i]!.name === null && seen[i]!.name !== null) known[i] = { ...known[i]!, name: seen[i]!.name };
+    if (known[i]!.name === null && !UNNAMED.has(known[i]!.dimension)) all = false;
+  }
+  return all;
 }
 
 export type GroupOrder = 'TOTAL_DESC' | 'KEY_ASC';

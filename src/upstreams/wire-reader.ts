@@ -166,6 +166,11 @@ class WireMoney implements Money {
   get text(): string | undefined {
     return typeof this.units === 'number' && typeof this.nanos === 'number' ? formatUnitsNanos(this.units, this.nanos) : undefined;
   }
+
+  /** The amount in nanos, from the integers as sent (sums of many amounts, no text or Decimal made). */
+  inNanos(): bigint {
+    return BigInt(this.units) * 1_000_000_000n + BigInt(this.nanos);
+  }
 }
 
 /** ISO 4217 shape: three capital letters (by char codes: this runs for every amount of every row). */
