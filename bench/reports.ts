@@ -26,7 +26,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.le
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 const sim = await startSimulator(latency, charges);
-const gateway = await startGateway(sim, undefined, { MAX_UPSTREAM_CALLS: '1000', MAX_TOKEN_PAGES: '200', REPORT_SPLIT: String(split), ...(process.env.BENCH_FINOPS_PAGE_SIZE ? { FINOPS_PAGE_SIZE: process.env.BENCH_FINOPS_PAGE_SIZE } : {}) });
+const gateway = await startGateway(sim, undefined, { MAX_UPSTREAM_CALLS: '1000', MAX_TOKEN_PAGES: '200', REPORT_SPLIT: String(split), ...(process.env.BENCH_FINOPS_PAGE_SIZE ? { FINOPS_PAGE_SIZE: process.env.BENCH_FINOPS_PAGE_SIZE } : {}), ...(process.env.BENCH_CACHE === '1' ? { CACHE_TTL_OPEN_SECONDS: undefined, CACHE_TTL_CLOSED_SECONDS: undefined } : {}) });
 const agent = new Agent({ connections: 16, keepAliveTimeout: 30_000 });
 const org = sim.organizations[0]!;
 const now = new Date();

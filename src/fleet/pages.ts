@@ -39,6 +39,11 @@ function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> 
 export class PageCache {
   private readonly flights = new Map<string, Promise<string>>();
 
+  /** Whether any answer is kept (a TTL above 0): without, readers need not keep an answer's text. */
+  get keeps(): boolean {
+    return this.ttl.closedSeconds > 0 || this.ttl.openSeconds > 0;
+  }
+
   constructor(
     private readonly store: Store,
     private readonly ttl: { closedSeconds: number; openSeconds: number },

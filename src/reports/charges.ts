@@ -1,6 +1,6 @@
 import { UpstreamBadResponseError } from '../upstreams/errors.js';
 import { timestampMicros } from '../lib/time.js';
-import type { Charge, ChargeQuery, TokenPage } from '../upstreams/scaleway/model.js';
+import type { Charge, ChargeQuery } from '../upstreams/scaleway/model.js';
 import { type CostKey, CostSums, idPart, ReportAllowance, toNanos } from './sums.js';
 import { splitByTime } from './split.js';
 import { bounded, type SharedWalks } from './walks.js';
@@ -19,15 +19,15 @@ export interface ChargeReportQuery {
 }
 
 export interface ChargeReading {
-  /** One upstream page of charges (clamped to the query's window). */
-  fetchPage(query: ChargeQuery, token: string | undefined): Promise<TokenPage<Charge>>;
+  /** One upstream page of charges (clamped to the query's window), row by row as it arrives. */
+  eachPage(query: ChargeQuery, token: string | undefined, onRow: (charge: Charge) => void): Promise<{ nextToken?: string; rows: number }>;
   /** Most pages one walk follows, and empty pages in a row (as for the charges connection). */
   limits: { pages: number; emptyPages: number };
   /** Sub-windows read at once, at most. */
   split: number;
   /** Resource ids per upstream call: a longer filter is read as several walks. */
   idsPerCall: number;
-  walks: SharedWalks<TokenPage<Charge>>;
+  walks: SharedWalks<Charge>;
   /** What the reports of the request may hold, together. */
   allowance?: ReportAllowance;
 }
@@ -86,7 +86,7 @@ export async function chargeReport(query: ChargeReportQuery, reading: ChargeRead
         resourceIds,
         orderBy: 'start_date_asc',
       };
-      return reading.walks.join(JSON.stringify(upstream), (emit) => walk(upstream, reading, emit), (page) => addPage(page, window, buckets, sums, { id, keys, micros }));
+      return reading.walks.join(JSON.stringify(upstream), (emit) => walk(upstream, reading, emit), (charge) => addRow(charge, window, buckets, sums, { id, keys, micros }));
     }),
   );
   await bounded(tasks, reading.split);
@@ -94,16 +94,15 @@ export async function chargeReport(query: ChargeReportQuery, reading: ChargeRead
 }
 
 /** Follows one query's tokens to the end, within the page bounds. */
-async function walk(query: ChargeQuery, reading: ChargeReading, emit: (page: TokenPage<Charge>) => void): Promise<void> {
+async function walk(query: ChargeQuery, reading: ChargeReading, emit: (charge: Charge) => void): Promise<void> {
   const { pages, emptyPages } = reading.limits;
   let token: string | undefined;
   let empty = 0;
   for (let n = 1; ; n++) {
     if (n > pages) throw new UpstreamBadResponseError(`scaleway needed more than ${pages} pages for one sub-window of a report (MAX_TOKEN_PAGES); ask for a narrower window or filter`, { upstream: 'scaleway' });
-    const page = await reading.fetchPage(query, token);
-    emit(page);
+    const page = await reading.eachPage(query, token, emit);
     if (!page.nextToken) return;
-    empty = page.rows.length === 0 ? empty + 1 : 0;
+    empty = page.rows === 0 ? empty + 1 : 0;
     if (empty > emptyPages) throw new UpstreamBadResponseError(`scaleway answered more than ${emptyPages} empty pages in a row, each with a next token (MAX_EMPTY_TOKEN_PAGES)`, { upstream: 'scaleway' });
     token = page.nextToken;
   }
@@ -115,20 +114,18 @@ interface RowReading {
   micros(text: string): bigint;
 }
 
-function addPage(page: TokenPage<Charge>, window: Bucket, buckets: readonly Bucket[], sums: CostSums, row: RowReading): void {
-  for (const charge of page.rows) {
-    const start = row.micros(charge.startDate);
-    // The end is inclusive, to the microsecond.
-    const end = row.micros(charge.endDate) + 1n;
-    const from = start > window.start ? start : window.start;
-    const to = end < window.end ? end : window.end;
-    if (from >= to) {
-      throw new UpstreamBadResponseError(`scaleway answered a charge (${charge.startDate} – ${charge.endDate}) outside the window asked for`, { upstream: 'scaleway' });
-    }
-    const first = bucketIndex(buckets, from);
-    const nanos = toNanos(charge.price);
-    // Most charges lie in one bucket: one piece, no split.
-    const pieces: (readonly [number, bigint])[] = to <= buckets[first]!.end ? [[first, nanos]] : splitByTime(nanos, from, to, buckets, first);
-    sums.addTo(row.id(charge), () => row.keys(charge), charge.price.currency, pieces);
+function addRow(charge: Charge, window: Bucket, buckets: readonly Bucket[], sums: CostSums, row: RowReading): void {
+  const start = row.micros(charge.startDate);
+  // The end is inclusive, to the microsecond.
+  const end = row.micros(charge.endDate) + 1n;
+  const from = start > window.start ? start : window.start;
+  const to = end < window.end ? end : window.end;
+  if (from >= to) {
+    throw new UpstreamBadResponseError(`scaleway answered a charge (${charge.startDate} – ${charge.endDate}) outside the window asked for`, { upstream: 'scaleway' });
   }
+  const first = bucketIndex(buckets, from);
+  const nanos = toNanos(charge.price);
+  // Most charges lie in one bucket: one piece, no split.
+  const pieces: (readonly [number, bigint])[] = to <= buckets[first]!.end ? [[first, nanos]] : splitByTime(nanos, from, to, buckets, first);
+  sums.addTo(row.id(charge), () => row.keys(charge), charge.price.currency, pieces);
 }

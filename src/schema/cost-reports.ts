@@ -6,7 +6,7 @@ import { type ChargeDimension, chargeReport } from '../reports/charges.js';
 import { type ConsumptionDimension, consumptionReport, periodsBetween } from '../reports/consumption.js';
 import { SharedWalks } from '../reports/walks.js';
 import { US_PER_MS } from '../reports/window.js';
-import type { Charge, TokenPage } from '../upstreams/scaleway/model.js';
+import type { Charge } from '../upstreams/scaleway/model.js';
 import { offsetConnection } from '../pagination/offset.js';
 import { OrganizationRef } from './organization.js';
 import { allowanceOf, checkGroupBy, CostGranularityEnum, CostReportRef, sharedSums } from './report.js';
@@ -68,8 +68,8 @@ function list(values: readonly string[] | null | undefined, argument: string, ma
 }
 
 /** Walks shared by the charge reports of one HTTP request (a batch's operations share its budget). */
-const walks = new WeakMap<Budget, SharedWalks<TokenPage<Charge>>>();
-function walksOf(ctx: Context): SharedWalks<TokenPage<Charge>> {
+const walks = new WeakMap<Budget, SharedWalks<Charge>>();
+function walksOf(ctx: Context): SharedWalks<Charge> {
   let shared = walks.get(ctx.budget);
   if (!shared) walks.set(ctx.budget, (shared = new SharedWalks()));
   return shared;
@@ -111,7 +111,7 @@ builder.objectFields(OrganizationRef, (t) => ({
         identity,
         sums: sharedSums(ctx, identity, () =>
           chargeReport(query, {
-            fetchPage: (q, token) => ctx.finops.listCharges(q, ctx.settings.finopsPageSize, token),
+            eachPage: (q, token, onRow) => ctx.finops.eachCharge(q, ctx.settings.finopsPageSize, token, onRow),
             limits: ctx.settings.tokenPageLimits,
             split: ctx.settings.reportSplit,
             idsPerCall: ctx.settings.finopsMaxIdsPerCall,

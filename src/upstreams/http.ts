@@ -17,6 +17,7 @@ import {
 } from './errors.js';
 import { CallTimeoutError, callError } from './failures.js';
 import { type Gate, retryAfterMs } from './pool.js';
+import { RowSplitter } from './json-rows.js';
 
 /** A credential as a key part (cache, limiter): a hash, never the credential. */
 export function credentialTag(credential: string | undefined): string {
@@ -208,6 +209,55 @@ export class UpstreamHttp {
       trace.getActiveSpan()?.addEvent('cache hit', { 'url.template': routeTemplate(path), 'billing_graph.upstream': this.options.upstream });
     }
     return fresh ? fresh.value : read(this.parse(text, path, exact));
+  }
+
+  /**
+   * GET a JSON object whose array `array` is read row by row as the body arrives (see RowSplitter):
+   * each element is handed to `onRow` as it comes, and the rest of the object to `rest` at the end.
+   * No page-sized string or tree is made, so a report reading dozens of pages at once holds one row
+   * each. Only where no answer is kept: with a cache that keeps answers, `fallback` reads the page
+   * through it (its text is what the cache holds anyway).
+   */
+  async getRows<R>(path: string, query: Query, array: string, onRow: (value: JsonValue, index: number) => void, rest: (value: Record<string, JsonValue>) => R, fallback: () => Promise<R>): Promise<R> {
+    if (this.options.cache?.pages.keeps) return fallback();
+    const { upstream } = this.options;
+    const res = await this.get(path, query, {}, this.options.cache ? 'bypass' : 'none');
+    let index = 0;
+    let failure: unknown;
+    let refused: unknown;
+    const splitter = new RowSplitter(array, (text) => {
+      const value = JSON.parse(text) as JsonValue;
+      try {
+        onRow(value, index++);
+      } catch (error) {
+        // The reader refused a row (its shape, its organization, its report's bounds): as it is.
+        refused = error;
+        throw error;
+      }
+    });
+    try {
+      for await (const chunk of res.body) splitter.feed(chunk as Uint8Array);
+    } catch (error) {
+      failure = error;
+    }
+    if (failure !== undefined) {
+      res.body.destroy();
+      if (failure === refused) throw failure;
+      if (failure instanceof SyntaxError) throw this.malformed(path, res, failure);
+      throw this.failure(failure, res.signal);
+    }
+    let value: Record<string, JsonValue>;
+    try {
+      value = splitter.end();
+    } catch (error) {
+      throw this.malformed(path, res, error);
+    }
+    return rest(value);
+  }
+
+  private malformed(path: string, answer: { status: number; headers: UpstreamResponse['headers'] }, cause: unknown): UpstreamError {
+    const { upstream } = this.options;
+    return this.redacted(new UpstreamBadResponseError(`${upstream} answered ${path} with malformed JSON`, { upstream, status: answer.status, requestId: requestIdOf(answer.headers), cause }));
   }
 
   private tag?: string;

@@ -17,14 +17,16 @@ function upstream(pages: (query: ChargeQuery, token: string | undefined) => Toke
   return {
     calls,
     reading: (more: { pages?: number; emptyPages?: number; split?: number; idsPerCall?: number } = {}) => ({
-      fetchPage: async (query: ChargeQuery, token: string | undefined) => {
+      eachPage: async (query: ChargeQuery, token: string | undefined, onRow: (c: Charge) => void) => {
         calls.push({ query, token });
-        return pages(query, token);
+        const page = pages(query, token);
+        for (const row of page.rows) onRow(row);
+        return { nextToken: page.nextToken, rows: page.rows.length };
       },
       limits: { pages: more.pages ?? 50, emptyPages: more.emptyPages ?? 5 },
       split: more.split ?? 8,
       idsPerCall: more.idsPerCall ?? 50,
-      walks: new SharedWalks<TokenPage<Charge>>(),
+      walks: new SharedWalks<Charge>(),
     }),
   };
 }
