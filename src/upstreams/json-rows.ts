@@ -9,6 +9,10 @@ const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
+/** Bounds on what is held at once: one row, and the rest of the object (a token, a count). */
+const MAX_ROW_BYTES = 1024 * 1024;
+const MAX_REST_BYTES = 256 * 1024;
+
 /**
  * A JSON object read as its bytes arrive, one element of one of its arrays at a time:
  * `{"charges": [{…}, {…}], "next_page_token": "…"}` hands each charge to `row` as soon as its bytes
@@ -28,7 +32,9 @@ export class RowSplitter {
   private splits = 0;
   private inElement = false;
   private element: Uint8Array[] = [];
+  private elementBytes = 0;
   private rest: Uint8Array[] = [];
+  private restBytes = 0;
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
 
   constructor(
@@ -67,7 +73,7 @@ export class RowSplitter {
           if (++this.splits > 1) throw new SyntaxError(`"${this.array}" appears twice`);
           // The bracket stays in the rest; the elements do not.
           this.splitting = true;
-          this.rest.push(chunk.subarray(restFrom, i + 1));
+          this.keep(chunk.subarray(restFrom, i + 1));
           restFrom = -1;
         } else if (this.splitting && this.depth === 3) {
           this.inElement = true;
@@ -77,11 +83,12 @@ export class RowSplitter {
         this.depth--;
         if (this.depth < 0) throw new SyntaxError('unbalanced JSON');
         if (this.inElement && this.depth === 2) {
-          this.element.push(chunk.subarray(elementFrom, i + 1));
+          this.hold(chunk.subarray(elementFrom, i + 1));
           this.inElement = false;
           elementFrom = -1;
           const text = this.decoder.decode(concat(this.element));
           this.element = [];
+          this.elementBytes = 0;
           this.row(text);
         } else if (this.splitting && this.depth === 1) {
           this.splitting = false;
@@ -89,8 +96,18 @@ export class RowSplitter {
         }
       }
     }
-    if (this.inElement) this.element.push(chunk.subarray(elementFrom));
-    if (restFrom >= 0) this.rest.push(chunk.subarray(restFrom));
+    if (this.inElement) this.hold(chunk.subarray(elementFrom));
+    if (restFrom >= 0) this.keep(chunk.subarray(restFrom));
+  }
+
+  private hold(bytes: Uint8Array): void {
+    if ((this.elementBytes += bytes.length) > MAX_ROW_BYTES) throw new SyntaxError(`an element of "${this.array}" is larger than ${MAX_ROW_BYTES} bytes`);
+    this.element.push(bytes);
+  }
+
+  private keep(bytes: Uint8Array): void {
+    if ((this.restBytes += bytes.length) > MAX_REST_BYTES) throw new SyntaxError(`the object around "${this.array}" is larger than ${MAX_REST_BYTES} bytes`);
+    this.rest.push(bytes);
   }
 
   /** The object with the split array emptied; throws on truncated or malformed JSON, or without the array. */

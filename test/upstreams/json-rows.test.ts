@@ -50,6 +50,9 @@ describe('RowSplitter', () => {
     refused('[{"charges":[]}]');
     refused('{"charges":[{"a":1}]}}');
     refused('{"charges":[{"a":"\\xff"}]}');
+    // Bounded: one row of 2 MB, or 300 kB around the array.
+    refused(`{"charges":[{"a":"${'x'.repeat(2 * 1024 * 1024)}"}]}`);
+    refused(`{"t":"${'x'.repeat(300 * 1024)}","charges":[]}`);
     expect(() => {
       const s = new RowSplitter('charges', () => {});
       s.feed(new Uint8Array([0x7b, 0x22, 0x63, 0x68, 0x61, 0x72, 0x67, 0x65, 0x73, 0x22, 0x3a, 0x5b, 0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d, 0x5d, 0x7d]));
