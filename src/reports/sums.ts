@@ -121,8 +121,9 @@ export class CostSums {
    * asked for only when the group is new, or has a name still missing.
    */
   addTo(id: string, keys: () => CostKey[], currency: string, pieces: readonly (readonly [number, bigint])[]): void {
+    // Totals are summed once, when first read: a report is read complete, never added to after.
+    if (this.summed) throw new Error('a report is added to after it was read');
     this.rowCount++;
-    this.summed = undefined;
     let group = this.byId.get(id);
     if (!group) {
       this.allowance.group();

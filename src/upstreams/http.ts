@@ -235,16 +235,28 @@ export class UpstreamHttp {
         throw error;
       }
     });
-    try {
-      for await (const chunk of res.body) splitter.feed(chunk as Uint8Array);
-    } catch (error) {
-      failure = error;
+    const chunks = res.body[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<unknown>;
+      try {
+        next = await chunks.next();
+      } catch (error) {
+        // The body failed (cut, timed out, aborted): the transport's error.
+        throw this.failure(error, res.signal);
+      }
+      if (next.done) break;
+      try {
+        splitter.feed(next.value as Uint8Array);
+      } catch (error) {
+        failure = error;
+        break;
+      }
     }
     if (failure !== undefined) {
       res.body.destroy();
+      // A row the reader refused keeps its own error; anything else the splitter threw is the page's fault.
       if (failure === refused) throw failure;
-      if (failure instanceof SyntaxError) throw this.malformed(path, res, failure);
-      throw this.failure(failure, res.signal);
+      throw this.malformed(path, res, failure);
     }
     let value: Record<string, JsonValue>;
     try {

@@ -42,6 +42,8 @@ describe('CostSums', () => {
     expect(moneyOf(a.cells.get(1)).map((m) => m.nanos)).toEqual([5n, 7n]);
     expect(sums.groups.size).toBe(2);
     expect(moneyOf(undefined)).toEqual([]);
+    // Read complete: adding after would leave what was read stale.
+    expect(() => sums.add([key('PROJECT', 'a')], 'EUR', [[0, 1n]])).toThrow(/after it was read/);
   });
 
   it('fills a name a first row left out, and keeps the first one given', () => {
