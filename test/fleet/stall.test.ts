@@ -12,82 +12,75 @@ import { type RedisProcess, redisServerPath, startRedis } from '../helpers/redis
  */
 const available = redisServerPath() !== undefined || process.env.REQUIRE_REDIS === '1';
 
-describe.runIf(available)('a Redis stall', () => {
-  let server: RedisProcess;
-  let redis: Redis;
-  let probe: Redis;
-  const failures: string[] = [];
+/** A real redis-server per describe block, the gateway's connection to it, and a probe connection. */
+function useRedis(failures: string[] = []) {
+  const fixture = {} as { server: RedisProcess; redis: Redis; probe: Redis };
   beforeAll(async () => {
-    server = await startRedis();
-    redis = connectRedis(server.url, { failed: (use) => failures.push(use), down: () => {}, up: () => {} });
-    probe = new Redis(server.url);
-    await new Promise((resolve) => redis.once('ready', resolve));
+    fixture.server = await startRedis();
+    fixture.redis = connectRedis(fixture.server.url, { failed: (use) => failures.push(use), down: () => {}, up: () => {} });
+    fixture.probe = new Redis(fixture.server.url);
+    await new Promise((resolve) => fixture.redis.once('ready', resolve));
   });
   afterAll(async () => {
-    server.resume();
-    redis.disconnect();
-    probe.disconnect();
-    await server.stop();
+    fixture.server.resume();
+    fixture.redis.disconnect();
+    fixture.probe.disconnect();
+    await fixture.server.stop();
   });
+  return fixture;
+}
+
+describe.runIf(available)('a Redis stall', () => {
+  const failures: string[] = [];
+  const fixture = useRedis(failures);
 
   const stalled = async <T>(run: () => Promise<T>): Promise<T> => {
-    server.stall();
+    fixture.server.stall();
     try {
       return await run();
     } finally {
-      server.resume();
+      fixture.server.resume();
       // Redis runs what it was sent meanwhile.
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   };
 
   it('leaves no upstream slot behind when it ran an acquire the gateway gave up on', async () => {
-    const store = new RedisStore(redis, TEST_KEYS, { failed: () => {}, down: () => {}, up: () => {} });
+    const store = new RedisStore(fixture.redis, TEST_KEYS, { failed: () => {}, down: () => {}, up: () => {} });
     const caps = () => ({ concurrency: 4, rps: 0 });
-    const limiter = new RedisLimiter(redis, (key) => store.name(`limit\n${key}`), caps, 40_000, new LocalLimiter(caps), () => failures.push('limit'));
+    const limiter = new RedisLimiter(fixture.redis, (key) => store.name(`limit\n${key}`), caps, 40_000, new LocalLimiter(caps), () => failures.push('limit'));
     const release = await stalled(() => limiter.acquire('scaleway\nk'));
     expect(failures).toContain('limit');
     release();
     const flight = `${store.name('limit\nscaleway\nk')}:flight`;
-    expect(await probe.zcard(flight)).toBe(0);
+    expect(await fixture.probe.zcard(flight)).toBe(0);
     // And the budget works again through Redis, once the second it is read around has passed.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     const again = await limiter.acquire('scaleway\nk');
-    expect(await probe.zcard(flight)).toBe(1);
+    expect(await fixture.probe.zcard(flight)).toBe(1);
     again();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await probe.zcard(flight)).toBe(0);
+    expect(await fixture.probe.zcard(flight)).toBe(0);
   });
 
   it('leaves no lock behind when it ran a lock the gateway gave up on', async () => {
-    const store = new RedisStore(redis, TEST_KEYS, { failed: () => {}, down: () => {}, up: () => {} });
+    const store = new RedisStore(fixture.redis, TEST_KEYS, { failed: () => {}, down: () => {}, up: () => {} });
     await expect(stalled(() => store.lock('page', 5_000))).rejects.toThrow();
-    expect(await probe.exists(`${store.name('page')}:lock`)).toBe(0);
+    expect(await fixture.probe.exists(`${store.name('page')}:lock`)).toBe(0);
   });
 });
 
 describe.runIf(available)('reading around a stalled Redis', () => {
-  let server: RedisProcess;
-  let redis: Redis;
-  beforeAll(async () => {
-    server = await startRedis();
-    redis = connectRedis(server.url, { failed: () => {}, down: () => {}, up: () => {} });
-    await new Promise((resolve) => redis.once('ready', resolve));
-  });
-  afterAll(async () => {
-    server.resume();
-    redis.disconnect();
-    await server.stop();
-  });
+  const fixture = useRedis();
 
   it('waits out one command timeout, not one per command, then asks Redis again a second later', async () => {
-    const store = new RedisStore(redis, TEST_KEYS, { failed: () => {}, down: () => {}, up: () => {} });
-    server.stall();
+    const store = new RedisStore(fixture.redis, TEST_KEYS, { failed: () => {}, down: () => {}, up: () => {} });
+    fixture.server.stall();
     const started = Date.now();
     for (let i = 0; i < 12; i++) await expect(store.get(`k${i}`)).rejects.toThrow();
     // Twelve commands each waiting its 250 ms would take 3 s.
     expect(Date.now() - started).toBeLessThan(1_500);
-    server.resume();
+    fixture.server.resume();
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     await store.set('k', 'v', 60);
     expect(await store.get('k')).toBe('v');
@@ -95,35 +88,21 @@ describe.runIf(available)('reading around a stalled Redis', () => {
 });
 
 describe.runIf(available)('letting go after a stall', () => {
-  let server: RedisProcess;
-  let redis: Redis;
-  let probe: Redis;
+  const fixture = useRedis();
   const events: string[] = [];
-  beforeAll(async () => {
-    server = await startRedis();
-    redis = connectRedis(server.url, { failed: () => {}, down: () => {}, up: () => {} });
-    probe = new Redis(server.url);
-    await new Promise((resolve) => redis.once('ready', resolve));
-  });
-  afterAll(async () => {
-    server.resume();
-    redis.disconnect();
-    probe.disconnect();
-    await server.stop();
-  });
 
   it('lets go of a lock taken before a stall even while Redis is read around, and says Redis is back once a command works', async () => {
     const { onePerOutage } = await import('../../src/fleet/redis.js');
-    const store = new RedisStore(redis, TEST_KEYS, onePerOutage({ failed: () => {}, down: (m) => events.push(`down`), up: () => events.push('up') }));
+    const store = new RedisStore(fixture.redis, TEST_KEYS, onePerOutage({ failed: () => {}, down: (m) => events.push(`down`), up: () => events.push('up') }));
     expect(await store.lock('page', 5_000)).toBe(true);
-    server.stall();
+    fixture.server.stall();
     await expect(store.get('page')).rejects.toThrow();
-    server.resume();
+    fixture.server.resume();
     await new Promise((resolve) => setTimeout(resolve, 100));
     // Within the second Redis is read around: the unlock still goes.
     await store.unlock('page').catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await probe.exists(`${store.name('page')}:lock`)).toBe(0);
+    expect(await fixture.probe.exists(`${store.name('page')}:lock`)).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     await store.set('x', 'y', 60);
     expect(events).toEqual(['down', 'up']);
