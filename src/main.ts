@@ -171,7 +171,8 @@ async function main(): Promise<void> {
       defaultScalrAccountId: scalr?.defaultAccountId,
       scalrAccountIds: scalrServed.size > 0 ? scalrServed : null,
       scalrPageSize: scalr?.pageSize ?? 100,
-      totalHints: new TotalHints(fleet.store, config.fleet.cache.openTtlSeconds),
+      // A total only plans reads: it is kept even where no answer is (both TTLs 0), five minutes then.
+      totalHints: new TotalHints(fleet.store, config.fleet.cache.openTtlSeconds || 300),
       keys,
       pdfLinkTtlSeconds: config.pdfLinkTtlSeconds,
       tokenPageLimits: { pages: config.finops.maxPages, emptyPages: config.finops.maxEmptyPages },
