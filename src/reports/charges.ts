@@ -1,4 +1,5 @@
 import { UpstreamBadResponseError } from '../upstreams/errors.js';
+import { chunks } from '../lib/chunks.js';
 import { timestampMicros } from '../lib/time.js';
 import type { Charge, ChargeQuery } from '../upstreams/scaleway/model.js';
 import { type CostKey, CostSums, idPart, ReportAllowance, toNanos } from './sums.js';
@@ -44,15 +45,9 @@ const idField = { PROJECT: 'projectId', RESOURCE: 'resourceId', SKU: 'sku', INVO
 
 const iso = (us: bigint) => new Date(Number(us / US_PER_MS)).toISOString();
 
-function chunks<T>(values: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
-  return out;
-}
-
 /**
  * A charge report: the window is cut into day-aligned sub-windows (see `subWindows`), each read as
- * its own walk of clamped pages, concurrently; every page is summed as it arrives. A charge is
+ * its own walk of clamped pages, concurrently; every charge is summed as it arrives. A charge is
  * spread over the buckets it overlaps by time (`splitByTime`): over its period as sent, cut to the
  * sub-window it was read for (the same whether or not the upstream rewrites a clamped charge's
  * dates; its price is the slice's either way).

@@ -1,16 +1,16 @@
 /**
  * Token walks shared by the reports of one request: reports asking for the same upstream pages in
  * the same tick (two reports over one window, grouped differently) subscribe to one walk, which
- * hands each page to every subscriber and keeps none. A report arriving once a walk has started
- * gets a walk of its own.
+ * hands each item it reads (a charge) to every subscriber and keeps none. A report arriving once a
+ * walk has started gets a walk of its own.
  */
 export class SharedWalks<P> {
   private readonly pending = new Map<string, { handlers: Subscriber<P>[]; done: Promise<void> }>();
 
   /**
-   * Runs `walk` for `key` (once for every subscriber of this tick), calling `onPage` with each page
+   * Runs `walk` for `key` (once for every subscriber of this tick), calling `onPage` with each item
    * as it arrives; resolves when the walk is over, rejects with its failure, or with this
-   * subscriber's own (which stops only its own share of the pages).
+   * subscriber's own (which stops only its own share of the items).
    */
   join(key: string, walk: (emit: (page: P) => void) => Promise<void>, onPage: (page: P) => void): Promise<void> {
     const subscriber: Subscriber<P> = { onPage };

@@ -4,6 +4,7 @@ import DataLoader from 'dataloader';
 import { builder } from '../builder.js';
 import { type Context, eachKey, stableKey } from '../context.js';
 import { badInput } from '../errors.js';
+import { chunks } from '../lib/chunks.js';
 import { timestampMicros } from '../lib/time.js';
 import { UpstreamBadRequestError } from '../upstreams/errors.js';
 import type { Charge, ChargeOrder, ChargeQuery } from '../upstreams/scaleway/model.js';
@@ -86,12 +87,6 @@ function chargeQuery(organizationId: string, filter: typeof ChargeFilterInput.$i
     invoiceIds: list('invoiceIds'),
     orderBy: filter.orderBy ?? 'start_date_asc',
   };
-}
-
-function chunks<T>(values: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
-  return out;
 }
 
 /** A charge's content, digested: the charge has no id, and tied rows are told apart by what they hold. */

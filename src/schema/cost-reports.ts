@@ -1,15 +1,11 @@
-import type { Budget } from '../lib/budget.js';
 import { builder } from '../builder.js';
-import type { Context } from '../context.js';
 import { badInput } from '../errors.js';
 import { type ChargeDimension, chargeReport } from '../reports/charges.js';
 import { type ConsumptionDimension, consumptionReport, periodsBetween } from '../reports/consumption.js';
-import { SharedWalks } from '../reports/walks.js';
 import { US_PER_MS } from '../reports/window.js';
-import type { Charge } from '../upstreams/scaleway/model.js';
 import { offsetConnection } from '../pagination/offset.js';
 import { OrganizationRef } from './organization.js';
-import { allowanceOf, checkGroupBy, CostGranularityEnum, CostReportRef, sharedSums } from './report.js';
+import { allowanceOf, checkGroupBy, CostGranularityEnum, CostReportRef, sharedSums, walksOf } from './report.js';
 
 /** Longest window of a charge report, days (as the Scalr usage window). */
 const MAX_CHARGE_DAYS = 366;
@@ -65,14 +61,6 @@ function list(values: readonly string[] | null | undefined, argument: string, ma
   if (values.length > max) throw badInput(`\`${argument.split('.').pop()}\` takes at most ${max} values`, argument);
   if (values.some((v) => v === '')) throw badInput(`\`${argument.split('.').pop()}\` takes no empty value`, argument);
   return [...new Set(values)].sort();
-}
-
-/** Walks shared by the charge reports of one HTTP request (a batch's operations share its budget). */
-const walks = new WeakMap<Budget, SharedWalks<Charge>>();
-function walksOf(ctx: Context): SharedWalks<Charge> {
-  let shared = walks.get(ctx.budget);
-  if (!shared) walks.set(ctx.budget, (shared = new SharedWalks()));
-  return shared;
 }
 
 const us = (date: Date) => BigInt(date.getTime()) * US_PER_MS;

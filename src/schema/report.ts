@@ -3,6 +3,8 @@ import type { Context } from '../context.js';
 import { offsetConnection } from '../pagination/offset.js';
 import type { ConnectionArgs } from '../pagination/connection.js';
 import type { Budget } from '../lib/budget.js';
+import { SharedWalks } from '../reports/walks.js';
+import type { Charge } from '../upstreams/scaleway/model.js';
 import { type CostKey, type CostSums, type GroupOrder, type GroupSums, moneyOf, type NanoMoney, orderGroups, ReportAllowance } from '../reports/sums.js';
 import { orderUsageGroups, type Runs, type UsageGroup, type UsageSums } from '../reports/usage.js';
 import type { Bucket, Granularity } from '../reports/window.js';
@@ -242,18 +244,21 @@ export const UsageReportRef = builder.objectRef<UsageReportShape>('UsageReport')
 
 /**
  * What the reports of one HTTP request share: every operation of a batch too (keyed by the request's
- * budget, which they share): one memory allowance, and the sums of equal reports.
+ * budget, which they share): one memory allowance, the sums of equal reports, the charge walks.
  */
-const perRequest = new WeakMap<Budget, { allowance: ReportAllowance; shared: Map<string, Promise<unknown>> }>();
+const perRequest = new WeakMap<Budget, { allowance: ReportAllowance; shared: Map<string, Promise<unknown>>; walks: SharedWalks<Charge> }>();
 
 function requestState(ctx: Context) {
   let state = perRequest.get(ctx.budget);
-  if (!state) perRequest.set(ctx.budget, (state = { allowance: new ReportAllowance(ctx.settings.reportBounds), shared: new Map() }));
+  if (!state) perRequest.set(ctx.budget, (state = { allowance: new ReportAllowance(ctx.settings.reportBounds), shared: new Map(), walks: new SharedWalks() }));
   return state;
 }
 
 /** What the reports of one request may hold, together. */
 export const allowanceOf = (ctx: Context) => requestState(ctx).allowance;
+
+/** The charge walks of one request, shared by reports over the same pages. */
+export const walksOf = (ctx: Context) => requestState(ctx).walks;
 
 /**
  * A report's sums, made once per request for its arguments (`identity`) on first use: aliases of

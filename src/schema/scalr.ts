@@ -10,7 +10,8 @@ import { offsetConnection } from '../pagination/offset.js';
 builder.addScalarType('SafeInt', GraphQLSafeInt);
 
 /** Longest usage window: Scalr documents none; a year of daily rows per workspace is already large. */
-const MAX_WINDOW_DAYS = 366;
+/** Longest window of Scalr usage, days (statistics and reports). */
+export const MAX_WINDOW_DAYS = 366;
 
 interface ScalrAccountShape {
   id: string;
@@ -76,7 +77,8 @@ export const ScalrAccountRef = builder.loadableNode('ScalrAccount', {
   }),
 });
 
-const rfc3339 = (date: Date) => date.toISOString().replace('.000Z', 'Z');
+/** An argument instant as Scalr's filter takes it. */
+export const rfc3339 = (date: Date) => date.toISOString().replace('.000Z', 'Z');
 
 builder.objectField(ScalrAccountRef, 'usageStatistics', (t) =>
   t.connection(

@@ -6,9 +6,8 @@ import { type ScalrUsageDimension, usageSums } from '../reports/usage.js';
 import { US_PER_MS } from '../reports/window.js';
 import type { UsageQuery } from '../upstreams/scalr/model.js';
 import { allowanceOf, checkGroupBy, CostGranularityEnum, sharedSums, UsageReportRef } from './report.js';
-import { ScalrAccountRef } from './scalr.js';
+import { MAX_WINDOW_DAYS, rfc3339, ScalrAccountRef } from './scalr.js';
 
-const MAX_DAYS = 366;
 const DAY_MS = 86_400_000;
 
 const ScalrUsageDimensionEnum = builder.enumType('ScalrUsageDimension', {
@@ -19,8 +18,6 @@ const ScalrUsageDimensionEnum = builder.enumType('ScalrUsageDimension', {
   },
 });
 
-const rfc3339 = (date: Date) => date.toISOString().replace('.000Z', 'Z');
-
 builder.objectField(ScalrAccountRef, 'usageReport', (t) =>
   t.field({
     type: UsageReportRef,
@@ -28,7 +25,7 @@ builder.objectField(ScalrAccountRef, 'usageReport', (t) =>
       'Runs and run-seconds over [from, to) by day, week or month and by environment or workspace: sums of Scalr’s daily rows (every page of the window, counted against the request’s upstream calls). Scalr’s rows are days: `from` and `to` are whole UTC days.',
     args: {
       from: t.arg({ type: 'DateTime', required: true, description: 'First day, 00:00 UTC.' }),
-      to: t.arg({ type: 'DateTime', required: true, description: `End, exclusive, 00:00 UTC; at most ${MAX_DAYS} days after \`from\`.` }),
+      to: t.arg({ type: 'DateTime', required: true, description: `End, exclusive, 00:00 UTC; at most ${MAX_WINDOW_DAYS} days after \`from\`.` }),
       granularity: t.arg({ type: CostGranularityEnum, defaultValue: 'NONE', description: 'Width of the buckets.' }),
       groupBy: t.arg({ type: [ScalrUsageDimensionEnum], defaultValue: [], description: 'ENVIRONMENT or WORKSPACE (Scalr gives one breakdown at a time).' }),
     },
@@ -36,7 +33,7 @@ builder.objectField(ScalrAccountRef, 'usageReport', (t) =>
       if (args.from.getTime() % DAY_MS !== 0) throw badInput('Scalr usage is daily: `from` must be 00:00 UTC of a day', 'from');
       if (args.to.getTime() % DAY_MS !== 0) throw badInput('Scalr usage is daily: `to` must be 00:00 UTC of a day', 'to');
       if (args.to <= args.from) throw badInput('`to` must be after `from`', 'to');
-      if (args.to.getTime() - args.from.getTime() > MAX_DAYS * DAY_MS) throw badInput(`The window may span at most ${MAX_DAYS} days`, 'to');
+      if (args.to.getTime() - args.from.getTime() > MAX_WINDOW_DAYS * DAY_MS) throw badInput(`The window may span at most ${MAX_WINDOW_DAYS} days`, 'to');
       const groupBy = checkGroupBy<ScalrUsageDimension>(args.groupBy);
       if (groupBy.length > 1) throw badInput('Scalr breaks usage down by one dimension at a time: group by ENVIRONMENT or WORKSPACE', 'groupBy');
       requireScalr(ctx.scalr);

@@ -220,7 +220,6 @@ export class UpstreamHttp {
    */
   async getRows<R>(path: string, query: Query, array: string, onRow: (value: JsonValue, index: number) => void, rest: (value: Record<string, JsonValue>) => R, fallback: () => Promise<R>): Promise<R> {
     if (this.options.cache?.pages.keeps) return fallback();
-    const { upstream } = this.options;
     const res = await this.get(path, query, {}, this.options.cache ? 'bypass' : 'none');
     let index = 0;
     let failure: unknown;
@@ -267,9 +266,10 @@ export class UpstreamHttp {
     return rest(value);
   }
 
-  private malformed(path: string, answer: { status: number; headers: UpstreamResponse['headers'] }, cause: unknown): UpstreamError {
+  /** Text that is not the JSON expected is the upstream's fault, typed as such. */
+  private malformed(path: string, answer: { status: number; headers: UpstreamResponse['headers'] } | undefined, cause: unknown): UpstreamError {
     const { upstream } = this.options;
-    return this.redacted(new UpstreamBadResponseError(`${upstream} answered ${path} with malformed JSON`, { upstream, status: answer.status, requestId: requestIdOf(answer.headers), cause }));
+    return this.redacted(new UpstreamBadResponseError(`${upstream} answered ${path} with malformed JSON`, { upstream, status: answer?.status, requestId: answer && requestIdOf(answer.headers), cause }));
   }
 
   private tag?: string;
@@ -328,17 +328,11 @@ export class UpstreamHttp {
 
   /** JSON text → value (see getJson); malformed text is the upstream's fault, typed as such. */
   private parse(text: string, path: string, exact: boolean | readonly string[], answer?: { status: number; headers: UpstreamResponse['headers'] }): JsonValue {
-    const { upstream } = this.options;
     try {
       if (exact === true) return parseJsonExact(text);
       return exact ? parseJsonExactKeys(text, exact) : (JSON.parse(text) as JsonValue);
     } catch (error) {
-      throw this.redacted(new UpstreamBadResponseError(`${upstream} answered ${path} with malformed JSON`, {
-        upstream,
-        status: answer?.status,
-        requestId: answer && requestIdOf(answer.headers),
-        cause: error,
-      }));
+      throw this.malformed(path, answer, error);
     }
   }
 }

@@ -60,9 +60,10 @@ export class ScalewayFinOpsClient {
       this.params(query, pageSize, pageToken),
       'charges',
       (value, index) => {
-        const [row] = ofOrganization(parsed(value, (v) => ({ rows: [charge(v, `$.charges[${index}]`)] })), query.organizationId).rows;
+        const row = parsed(value, (v) => charge(v, `$.charges[${index}]`));
+        ofOrganization({ rows: [row] }, query.organizationId);
         rows++;
-        onRow(row!);
+        onRow(row);
       },
       (rest) => {
         const { nextToken } = parsed(rest, (v) => chargePage({ ...(v as object), charges: [] } as JsonValue));
