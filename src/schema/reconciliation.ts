@@ -103,8 +103,14 @@ function tallyOf(ctx: Context, invoice: InvoiceShape): Promise<ChargeTally> {
         const byOrg = new Map<string, TallyRequest[]>();
         for (const k of keys) byOrg.set(k.organizationId, [...(byOrg.get(k.organizationId) ?? []), k]);
         const reading = { ...chargeReadingOf(ctx), marginMonths: MARGIN_MONTHS };
-        const tallies = new Map(await Promise.all([...byOrg].map(async ([org, list]) => [org, await tallyCharges(org, list, reading)] as const)));
-        return keys.map((k) => tallies.get(k.organizationId)!.get(k.invoiceId)!);
+        // One organization's failed read fails its own invoices only.
+        const tallies = new Map(
+          await Promise.all([...byOrg].map(async ([org, list]) => [org, await tallyCharges(org, list, reading).catch((error: unknown) => error as Error)] as const)),
+        );
+        return keys.map((k) => {
+          const tally = tallies.get(k.organizationId)!;
+          return tally instanceof Error ? tally : tally.get(k.invoiceId)!;
+        });
       },
       { cacheKeyFn: (k) => `${k.organizationId}/${k.invoiceId}`, maxBatchSize: 500 },
     );

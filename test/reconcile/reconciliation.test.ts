@@ -177,6 +177,21 @@ describe('period reconciliation', () => {
   });
 });
 
+describe('reconciliation of several organizations', () => {
+  it('reads each organization’s invoices in a walk of its own; one failing fails its own invoices only', async () => {
+    const [a, b] = stack.sim.data.organizations.map((o) => o.id);
+    stack.sim.inject({ path: CHARGES, query: { organization_id: b! }, status: 503, body: '' });
+    const r = await stack.query(`query($ids: [UUID!]!) { organizations(ids: $ids) { organizationId invoices(first: 5) { edges { node { reconciliation { chargeCount } } } } } }`, { ids: [a, b] });
+    const [first, second] = r.data.organizations;
+    expect(first.invoices.edges.every((e: any) => typeof e.node.reconciliation.chargeCount === 'number')).toBe(true);
+    expect(second.invoices.edges.every((e: any) => e.node.reconciliation === null)).toBe(true);
+    expect(r.errors).toHaveLength(5);
+    expect(r.errors!.every((e) => e.extensions?.code === 'UPSTREAM_UNAVAILABLE' && e.path?.[1] === 1)).toBe(true);
+    const walks = stack.sim.calls(CHARGES).filter((c) => !c.query.has('page_token'));
+    expect(walks.map((w) => w.query.get('organization_id')).sort()).toEqual([a, b].sort());
+  });
+});
+
 describe('reconciliation of an invoice by node id and bySku', () => {
   it('pages an invoice’s SKUs: charges against the period’s consumption, exact per SKU', async () => {
     const inv = stack.sim.data.invoices.get(org().id)!.find((i) => i.type === 'periodic' && month(i.billingPeriod) === '2026-08')!;
