@@ -160,7 +160,9 @@ function invoiceReconciliation(ctx: Context, invoice: InvoiceShape): InvoiceReco
       (result ??= (async () => {
         const { start, end } = periodOf(invoice);
         const open = end > nowUs(ctx);
-        const [charges, period] = await Promise.all([shape.tally(), open ? uninvoicedOf(ctx, invoice.organizationId, start, end) : undefined]);
+        // One after the other: a failed read of the invoice's charges starts no walk of its month.
+        const charges = await shape.tally();
+        const period = open ? await uninvoicedOf(ctx, invoice.organizationId, start, end) : undefined;
         return reconcile(invoice, charges, open, period?.uninvoiced);
       })()),
   };
