@@ -65,6 +65,7 @@ const cases: [string, string][] = [
   ['charges(resourceIds:) of B', `organization(id: $a) { charges(first: 50, filter: { startDateAfter: $from, endDateBefore: $to, resourceIds: [$bResource] }) { edges { node { resourceId projectId } } } }`],
   ['scalrAccount(id:) of B', `scalrAccount(id: $accB) { accountId usageStatistics(from: $from, to: $to, first: 50, breakdownBy: WORKSPACE) { totalCount edges { node { breakdownId } } } }`],
   ['node(id:) of B’s Scalr account', `node(id: $accBNode) { id }`],
+  ['servedOrganizations, servedScalrAccounts', `servedOrganizations { organizationId } servedScalrAccounts { accountId }`],
 ];
 
 const used = (text: string) => [...new Set([...text.matchAll(/\$(\w+)/g)].map((m) => m[1]!))];
