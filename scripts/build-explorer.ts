@@ -1,0 +1,58 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+/**
+ * `npm run explorer`: bundles the cost explorer (explorer/src) with esbuild into the static files
+ * the gateway serves from explorer/dist: index.html, one script and one stylesheet named by their
+ * content hash, and the icon. The files are committed (a fresh clone and the Docker image need no
+ * build step); test/explorer-build.test.ts rebuilds them and fails when the committed bytes differ.
+ */
+const root = fileURLToPath(new URL('..', import.meta.url));
+export const DIST = join(root, 'explorer', 'dist');
+
+/** The explorer's files as the build writes them: name → bytes. */
+export async function buildExplorer(): Promise<Map<string, Uint8Array>> {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: { main: 'explorer/src/main.ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    // Top-level await and class fields; numeric strings in Intl.NumberFormat need Chrome 106,
+    // Firefox 116, Safari 15.4 anyway.
+    target: 'es2022',
+    entryNames: '[name]-[hash]',
+    outdir: 'explorer/dist',
+    write: false,
+    charset: 'utf8',
+    // uPlot's licence line stays, at the end of the file.
+    legalComments: 'eof',
+    logLevel: 'silent',
+  });
+  const files = new Map<string, Uint8Array>();
+  for (const file of result.outputFiles) files.set(basename(file.path), file.contents);
+  const named = (ext: string) => [...files.keys()].find((name) => name.startsWith('main-') && name.endsWith(ext))!;
+  const html = readFileSync(join(root, 'explorer', 'src', 'index.html'), 'utf8')
+    .replace('{{main.js}}', named('.js'))
+    .replace('{{main.css}}', named('.css'));
+  files.set('index.html', new TextEncoder().encode(html));
+  files.set('favicon.svg', readFileSync(join(root, 'explorer', 'src', 'favicon.svg')));
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Bytes as the gateway sends them compressed (zlib, level 9). */
+export const gzipped = (bytes: Uint8Array) => gzipSync(bytes, { level: 9 }).length;
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const files = await buildExplorer();
+  rmSync(DIST, { recursive: true, force: true });
+  mkdirSync(DIST, { recursive: true });
+  for (const [name, bytes] of files) {
+    writeFileSync(join(DIST, name), bytes);
+    console.log(`explorer/dist/${name}: ${bytes.length} bytes, ${gzipped(bytes)} gzipped`);
+  }
+  console.log(`${readdirSync(DIST).length} files written`);
+}
