@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +25,6 @@ export async function buildExplorer(): Promise<Map<string, Uint8Array>> {
     // Top-level await and class fields; numeric strings in Intl.NumberFormat need Chrome 106,
     // Firefox 116, Safari 15.4 anyway.
     target: 'es2022',
-    entryNames: '[name]-[hash]',
     outdir: 'explorer/dist',
     write: false,
     charset: 'utf8',
@@ -33,7 +33,12 @@ export async function buildExplorer(): Promise<Map<string, Uint8Array>> {
     logLevel: 'silent',
   });
   const files = new Map<string, Uint8Array>();
-  for (const file of result.outputFiles) files.set(basename(file.path), file.contents);
+  // Named by a hash of their bytes alone (esbuild's [hash] also covers input paths, which differ
+  // with a symlinked node_modules): the same bytes get the same name on every machine.
+  for (const file of result.outputFiles) {
+    const name = basename(file.path).replace(/^(\w+)\./, (_m, stem: string) => `${stem}-${createHash('sha256').update(file.contents).digest('hex').slice(0, 8).toUpperCase()}.`);
+    files.set(name, file.contents);
+  }
   const named = (ext: string) => [...files.keys()].find((name) => name.startsWith('main-') && name.endsWith(ext))!;
   const html = readFileSync(join(root, 'explorer', 'src', 'index.html'), 'utf8')
     .replace('{{main.js}}', named('.js'))
