@@ -17,14 +17,14 @@ export class Panel {
     this.body = this.section.querySelector<HTMLElement>('.body')!;
   }
 
-  /** Loads the panel (a load in flight is cancelled): `render` answers what to show. */
-  load(variables: Record<string, unknown>, render: (signal: AbortSignal) => Promise<Content>): void {
+  /** Loads the panel (a load in flight is cancelled): `render` answers what to show. Settles once shown. */
+  load(variables: Record<string, unknown>, render: (signal: AbortSignal) => Promise<Content>): Promise<void> {
     this.controller?.abort();
     const controller = (this.controller = new AbortController());
     this.section.dataset.state = 'loading';
     this.section.dataset.variables = JSON.stringify(variables);
     this.section.setAttribute('aria-busy', 'true');
-    render(controller.signal).then(
+    return render(controller.signal).then(
       (content) => {
         if (controller.signal.aborted) return;
         this.body.replaceChildren(...content.nodes);

@@ -9,9 +9,9 @@ import type { Window } from '../windows.js';
 export const DAILY_GROUPS = 10;
 
 /** Spend per day by project over the window (`chargeReport` DAY × PROJECT). */
-export function loadDaily(panel: Panel, organizationId: string | undefined, window: Window): void {
+export function loadDaily(panel: Panel, organizationId: string | undefined, window: Window): Promise<void> {
   const variables = { organizationId, from: window.from, to: window.to, first: DAILY_GROUPS };
-  panel.load(variables, async (signal) => {
+  return panel.load(variables, async (signal) => {
     const answer = await run(ExplorerDailyDocument, variables, signal);
     const report = need(answer, (d) => d.organization?.chargeReport);
     const content = stackContent(report, { title: 'Daily spend by project', unit: 'Day', bucket: day, what: 'project', others: 'Other projects' });

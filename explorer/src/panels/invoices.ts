@@ -14,9 +14,9 @@ export const INVOICES_SHOWN = 50;
  * PDF (`Invoice.downloadUrl`, a signed link that works without a token and expires: reload the
  * panel for fresh ones).
  */
-export function loadInvoices(panel: Panel, organizationId: string | undefined, window: Window): void {
+export function loadInvoices(panel: Panel, organizationId: string | undefined, window: Window): Promise<void> {
   const variables = { organizationId, startedAfter: `${twelveMonths(window).fromPeriod}-01T00:00:00Z`, startedBefore: window.to, first: INVOICES_SHOWN };
-  panel.load(variables, async (signal) => {
+  return panel.load(variables, async (signal) => {
     const answer = await run(ExplorerInvoicesDocument, variables, signal);
     const invoices = need(answer, (d) => d.organization?.invoices);
     if (invoices.totalCount === 0) return { nodes: [h('p', { class: 'muted' }, 'No invoice period starts in these twelve months.'), ...notes(answer)], empty: true };

@@ -10,10 +10,10 @@ import { monthToDate } from '../windows.js';
  * Spend so far this month per currency (FinOps charges, exact), last month's over the same span
  * beside it, and the month-end run rate: this month's spend extrapolated in a straight line.
  */
-export function loadMonthToDate(panel: Panel, organizationId: string | undefined, now: Date): void {
+export function loadMonthToDate(panel: Panel, organizationId: string | undefined, now: Date): Promise<void> {
   const w = monthToDate(now);
   const variables = { organizationId, from: w.from, to: w.to, previousFrom: w.previousFrom, previousTo: w.previousTo };
-  panel.load(variables, async (signal) => {
+  return panel.load(variables, async (signal) => {
     const answer = await run(ExplorerMonthToDateDocument, variables, signal);
     const org = need(answer, (d) => d.organization);
     const current = new Map(org.current.totals.map((t) => [t.currency, t.amount]));
@@ -32,12 +32,14 @@ export function loadMonthToDate(panel: Panel, organizationId: string | undefined
         h(
           'dl',
           {},
-          h('dt', {}, 'This month to date'),
-          h('dd', { class: 'big' }, now === undefined ? '–' : amount(now, currency, `current|${currency}`)),
-          h('dt', {}, 'Last month, same span'),
-          h('dd', {}, before === undefined ? '–' : amount(before, currency, `previous|${currency}`)),
-          h('dt', {}, 'Month-end run rate (estimate)'),
-          h('dd', {}, rate === undefined ? '–' : h('data', { value: rate, 'data-key': `run-rate|${currency}` }, moneyRounded(rate, currency))),
+          h('div', {}, h('dt', {}, 'This month to date'), h('dd', {}, now === undefined ? '–' : amount(now, currency, `current|${currency}`))),
+          h('div', {}, h('dt', {}, 'Last month, same span'), h('dd', {}, before === undefined ? '–' : amount(before, currency, `previous|${currency}`))),
+          h(
+            'div',
+            {},
+            h('dt', {}, 'Month-end run rate (estimate)'),
+            h('dd', {}, rate === undefined ? '–' : h('data', { value: rate, 'data-key': `run-rate|${currency}` }, moneyRounded(rate, currency))),
+          ),
         ),
       );
     });

@@ -9,9 +9,9 @@ import { twelveMonths, type Window } from '../windows.js';
 export const MONTHLY_GROUPS = 10;
 
 /** Consumption per month by category, the twelve months up to the window's last (`consumptionReport`). */
-export function loadMonthly(panel: Panel, organizationId: string | undefined, window: Window): void {
+export function loadMonthly(panel: Panel, organizationId: string | undefined, window: Window): Promise<void> {
   const variables = { organizationId, ...twelveMonths(window), first: MONTHLY_GROUPS };
-  panel.load(variables, async (signal) => {
+  return panel.load(variables, async (signal) => {
     const answer = await run(ExplorerMonthlyDocument, variables, signal);
     const report = need(answer, (d) => d.organization?.consumptionReport);
     const content = stackContent(report, { title: 'Monthly consumption by category', unit: 'Month', bucket: month, what: 'category', others: 'Other categories' });

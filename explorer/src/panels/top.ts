@@ -11,9 +11,9 @@ import type { Window } from '../windows.js';
  * one request: the two reports share their reads), each amount with its share of the window's
  * total in that currency. Shares are computed for display only.
  */
-export function loadTop(panel: Panel, organizationId: string | undefined, window: Window): void {
+export function loadTop(panel: Panel, organizationId: string | undefined, window: Window): Promise<void> {
   const variables = { organizationId, from: window.from, to: window.to };
-  panel.load(variables, async (signal) => {
+  return panel.load(variables, async (signal) => {
     const answer = await run(ExplorerTopDocument, variables, signal);
     const org = need(answer, (d) => d.organization);
     const empty = org.resources.totals.length === 0;

@@ -13,9 +13,9 @@ export const USAGE_GROUPS = 10;
 type Report = NonNullable<ExplorerUsageQuery['scalrAccount']>['usageReport'];
 
 /** Scalr runs and run-seconds per day by workspace (`usageReport` DAY × WORKSPACE). */
-export function loadUsage(panel: Panel, accountId: string | undefined, window: Window): void {
+export function loadUsage(panel: Panel, accountId: string | undefined, window: Window): Promise<void> {
   const variables = { accountId, from: window.from, to: window.to, first: USAGE_GROUPS };
-  panel.load(variables, async (signal) => {
+  return panel.load(variables, async (signal) => {
     const answer = await run(ExplorerUsageDocument, variables, signal);
     const report = need(answer, (d) => d.scalrAccount?.usageReport);
     if (report.totalRunsCount === 0) return { nodes: [h('p', { class: 'muted' }, 'No Terraform run in this window.'), ...notes(answer)], empty: true };
