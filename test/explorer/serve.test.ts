@@ -50,6 +50,8 @@ describe('the explorer’s files', () => {
       expect(EXPLORER_CSP.split('; ')).toContain(directive);
     }
     expect(EXPLORER_CSP).not.toMatch(/unsafe|\*|data:|http/);
+    // The policy the docs quote is the one sent.
+    expect(readFileSync(new URL('../../docs/explorer.md', import.meta.url), 'utf8')).toContain(`Content-Security-Policy: ${EXPLORER_CSP}\``);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('cache-control')).toBe('no-cache');
     const html = await res.text();
