@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { useStack } from './helpers/stack.js';
 
 /**
- * Every GraphQL example of the README and the reports page runs as written, with no error, on a
+ * Every GraphQL example of the README, the reports and the reconciliation pages runs as written, with no error, on a
  * gateway whose clock is the day the examples were written for (a block holds one or more
  * operations, each starting at a line's first column with `{`, `query` or `#`).
  */
@@ -19,7 +19,7 @@ function examples(page: string): string[] {
   return blocks.flatMap((block) => block.split(/\n(?=[{#]|query )/).map((s) => s.trim()).filter((s) => s.replace(/^#.*$/gm, '').trim() !== ''));
 }
 
-describe.each(['README.md', 'docs/reports.md'])('the examples of %s', (page) => {
+describe.each(['README.md', 'docs/reports.md', 'docs/reconciliation.md'])('the examples of %s', (page) => {
   const list = examples(page);
   it('has examples', () => expect(list.length).toBeGreaterThan(0));
   for (const example of list) {

@@ -20,6 +20,9 @@ import { DEFAULT_PAGE } from '../pagination/connection.js';
 /** What a report costs before what it selects: as many rows as a long connection (its pages are counted as calls too). */
 export const REPORT_COST = 500;
 
+/** What one invoice's reconciliation costs before what it selects: its share of a batched read of charges. */
+export const RECONCILIATION_COST = 10;
+
 
 /**
  * The rows an operation may cost, with its variables (and their defaults) applied:
@@ -27,8 +30,9 @@ export const REPORT_COST = 500;
  *   costs once per row;
  * - a list field taking a list of ids (`organizations(ids:)`, `nodes(ids:)`) costs what it selects
  *   once per id;
- * - a report (`chargeReport`, `consumptionReport`, `usageReport`) costs REPORT_COST plus what it
- *   selects (its upstream pages count against MAX_UPSTREAM_CALLS as they are read);
+ * - a report (`chargeReport`, `consumptionReport`, `usageReport`) and a period's reconciliation
+ *   cost REPORT_COST plus what they select (their upstream pages count against MAX_UPSTREAM_CALLS
+ *   as they are read); an invoice's reconciliation costs RECONCILIATION_COST plus what it selects;
  * - every other field costs what it selects.
  * Each fragment is costed once and reused at every spread, so the time is linear in the document
  * (a fragment spread 60 times at four levels is still costed once per fragment).
@@ -67,7 +71,8 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
     const type = getNamedType(field.type);
     const selected = node.selectionSet ? setCost(node.selectionSet, type) : 0;
     // A report reads every page of its window: a fixed share of the limit, whatever it selects.
-    if (type.name === 'CostReport' || type.name === 'UsageReport') return REPORT_COST + selected;
+    if (type.name === 'CostReport' || type.name === 'UsageReport' || type.name === 'PeriodReconciliation') return REPORT_COST + selected;
+    if (type.name === 'InvoiceReconciliation') return RECONCILIATION_COST + selected;
     if (type.name.endsWith('Connection')) {
       const rows = Math.max(0, Number(args.first ?? args.last ?? DEFAULT_PAGE) || 0);
       return rows + rows * selected;

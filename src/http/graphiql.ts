@@ -20,6 +20,8 @@ const variables: Record<string, unknown> = {
   'charge-report.graphql': { from: monthStart(0), to: day(-1), granularity: 'DAY', groupBy: ['PROJECT'], first: 10 },
   'consumption-report.graphql': { fromPeriod: period(11), toPeriod: period(0), groupBy: ['CATEGORY'], first: 20 },
   'usage-report.graphql': { from: day(30), to: day(0), granularity: 'DAY', groupBy: ['WORKSPACE'], first: 20 },
+  'invoice-reconciliation.graphql': { first: 6, skus: 5 },
+  'period-reconciliation.graphql': { billingPeriod: period(1) },
 };
 
 const order = Object.keys(variables);

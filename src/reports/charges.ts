@@ -88,13 +88,13 @@ export async function chargeReport(query: ChargeReportQuery, reading: ChargeRead
   return sums;
 }
 
-/** Follows one query's tokens to the end, within the page bounds. */
-async function walk(query: ChargeQuery, reading: ChargeReading, emit: (charge: Charge) => void): Promise<void> {
+/** Follows one query's tokens to the end, within the page bounds (reports and reconciliation). */
+export async function walk(query: ChargeQuery, reading: Pick<ChargeReading, 'eachPage' | 'limits'>, emit: (charge: Charge) => void): Promise<void> {
   const { pages, emptyPages } = reading.limits;
   let token: string | undefined;
   let empty = 0;
   for (let n = 1; ; n++) {
-    if (n > pages) throw new UpstreamBadResponseError(`scaleway needed more than ${pages} pages for one sub-window of a report (MAX_TOKEN_PAGES); ask for a narrower window or filter`, { upstream: 'scaleway' });
+    if (n > pages) throw new UpstreamBadResponseError(`scaleway needed more than ${pages} pages for one walk of charges (MAX_TOKEN_PAGES); ask for a narrower window or filter`, { upstream: 'scaleway' });
     const page = await reading.eachPage(query, token, emit);
     if (!page.nextToken) return;
     empty = page.rows === 0 ? empty + 1 : 0;

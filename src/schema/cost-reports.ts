@@ -5,7 +5,7 @@ import { type ConsumptionDimension, consumptionReport, periodsBetween } from '..
 import { US_PER_MS } from '../reports/window.js';
 import { offsetConnection } from '../pagination/offset.js';
 import { OrganizationRef } from './organization.js';
-import { allowanceOf, checkGroupBy, CostGranularityEnum, CostReportRef, sharedSums, walksOf } from './report.js';
+import { allowanceOf, chargeReadingOf, checkGroupBy, CostGranularityEnum, CostReportRef, sharedSums } from './report.js';
 
 /** Longest window of a charge report, days (as the Scalr usage window). */
 const MAX_CHARGE_DAYS = 366;
@@ -98,14 +98,7 @@ builder.objectFields(OrganizationRef, (t) => ({
         granularity,
         identity,
         sums: sharedSums(ctx, identity, () =>
-          chargeReport(query, {
-            eachPage: (q, token, onRow) => ctx.finops.eachCharge(q, ctx.settings.finopsPageSize, token, onRow),
-            limits: ctx.settings.tokenPageLimits,
-            split: ctx.settings.reportSplit,
-            idsPerCall: ctx.settings.finopsMaxIdsPerCall,
-            walks: walksOf(ctx),
-            allowance: allowanceOf(ctx),
-          }),
+          chargeReport(query, chargeReadingOf(ctx)),
         ),
       };
     },

@@ -66,7 +66,7 @@ async function loadInvoices(keys: readonly string[], ctx: Context): Promise<(Inv
   );
 }
 
-const InvoiceRef = builder.loadableNode('Invoice', {
+export const InvoiceRef = builder.loadableNode('Invoice', {
   description: 'A Scaleway invoice.',
   id: { resolve: (i: InvoiceShape) => `${i.organizationId}/${i.id}` },
   load: loadInvoices,

@@ -4,7 +4,7 @@ import { offsetConnection } from '../pagination/offset.js';
 import type { ConnectionArgs } from '../pagination/connection.js';
 import type { Budget } from '../lib/budget.js';
 import { SharedWalks } from '../reports/walks.js';
-import type { Charge } from '../upstreams/scaleway/model.js';
+import type { Charge, ChargeQuery } from '../upstreams/scaleway/model.js';
 import { type CostKey, type CostSums, type GroupOrder, type GroupSums, moneyOf, type NanoMoney, orderGroups, ReportAllowance } from '../reports/sums.js';
 import { orderUsageGroups, type Runs, type UsageGroup, type UsageSums } from '../reports/usage.js';
 import type { Bucket, Granularity } from '../reports/window.js';
@@ -95,8 +95,8 @@ export interface CostReportShape {
   sums(): Promise<CostSums>;
 }
 
-/** Groups as a Relay connection over the report in memory, paged by signed offsets. */
-function groupConnection<G>(ctx: Context, name: string, identity: unknown, order: GroupOrder, ordered: () => Promise<G[]>, args: ConnectionArgs) {
+/** Rows in memory (a report's groups) as a Relay connection, paged by signed offsets. */
+export function groupConnection<G>(ctx: Context, name: string, identity: unknown, order: GroupOrder, ordered: () => Promise<G[]>, args: ConnectionArgs) {
   let sorted: Promise<G[]> | undefined;
   const all = () => (sorted ??= ordered());
   return offsetConnection<G, { rows: G[]; totalCount: number }>(
@@ -271,5 +271,17 @@ export function sharedSums<T>(ctx: Context, identity: unknown, make: () => Promi
     let sums = shared.get(key) as Promise<T> | undefined;
     if (!sums) shared.set(key, (sums = make()));
     return sums;
+  };
+}
+
+/** How the reports and the reconciliation of a request read FinOps charges. */
+export function chargeReadingOf(ctx: Context) {
+  return {
+    eachPage: (q: ChargeQuery, token: string | undefined, onRow: (charge: Charge) => void) => ctx.finops.eachCharge(q, ctx.settings.finopsPageSize, token, onRow),
+    limits: ctx.settings.tokenPageLimits,
+    split: ctx.settings.reportSplit,
+    idsPerCall: ctx.settings.finopsMaxIdsPerCall,
+    walks: walksOf(ctx),
+    allowance: allowanceOf(ctx),
   };
 }

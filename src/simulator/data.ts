@@ -35,6 +35,17 @@ export interface SimInvoice {
   tax: Decimal;
   /** ≤ 0. */
   discount: Decimal;
+  /** An older answer's shape: `total_undiscount` left out (the discount is still sent). */
+  noUndiscount?: boolean;
+}
+
+/** A tax line of a billing period (`GET /taxes`): the periodic invoice's tax, as a float upstream. */
+export interface SimTax {
+  description: string;
+  currency: string;
+  /** Decimal text, sent as a raw JSON number. */
+  rate: string;
+  totalTaxValue: string;
 }
 
 export interface SimConsumption {
@@ -111,6 +122,8 @@ export interface SimData {
   consumptionUpdatedAt(billingPeriod: string): string;
   /** Sum of discounts for a period, as Scaleway's float `total_discount_untaxed_value` (decimal text). */
   totalDiscountUntaxed(organizationId: string, billingPeriod: string): string;
+  /** Tax lines of one organization and billing period (`YYYY-MM`). */
+  taxes(organizationId: string, billingPeriod: string): SimTax[];
 }
 
 /** Invoices, discounts and a consumption scale per organization; the empty one exercises empty lists. */
@@ -199,6 +212,18 @@ export function generate(seed = 42, now = new Date(), size: SimSize = {}): SimDa
     }
     return rows;
   };
+  organizations.forEach((org, i) => {
+    for (const [period, rows] of linkBills(org, invoices.get(org.id)!, charges.get(org.id)!, now, i === 0)) consumptionCache.set(`${org.id}:${period}`, rows);
+    for (const inv of invoices.get(org.id)!) {
+      if (inv.type !== 'periodic') continue;
+      // A periodic invoice is its period's consumption, less its discount; VAT to the cent.
+      const base = consumptions(org.id, inv.billingPeriod.slice(0, 7)).reduce((sum, c) => (c.currency === inv.currency ? sum.plus(c.value) : sum), new Exact(0));
+      inv.untaxed = base.plus(inv.discount);
+      inv.tax = inv.untaxed.times('0.2').toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    }
+  });
+  const periodicOf = (organizationId: string, billingPeriod: string) =>
+    invoices.get(organizationId)?.find((inv) => inv.type === 'periodic' && inv.billingPeriod.startsWith(billingPeriod));
   return {
     now,
     scalrAccounts: SCALR_SHAPES.map((shape) => makeScalrAccount(new Random(`${seed}:scalr:${shape.name}`), shape, now)),
@@ -214,14 +239,90 @@ export function generate(seed = 42, now = new Date(), size: SimSize = {}): SimDa
     },
     totalDiscountUntaxed: (organizationId, billingPeriod) =>
       consumptions(organizationId, billingPeriod).length === 0 ? '0' : TRICKY_VALUES[hash(organizationId + billingPeriod) % TRICKY_VALUES.length]!,
+    taxes: (organizationId, billingPeriod) => {
+      const inv = periodicOf(organizationId, billingPeriod);
+      return inv ? [{ description: 'VAT 20%', currency: inv.currency, rate: '0.2', totalTaxValue: inv.tax.toFixed() }] : [];
+    },
+  };
+}
+
+const period = (iso: string) => iso.slice(0, 7);
+const monthBefore = (now: Date, back: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1)).toISOString().slice(0, 7);
+
+/**
+ * Makes one organization's bills agree the way Scaleway's do (docs/reconciliation.md): a charge of a
+ * closed month carries the id of that month's periodic invoice, the month's consumption is its
+ * charges summed per project and SKU and rounded half up to the cent, and the invoice is that
+ * consumption less its discount (set by the caller). With `cases`, the last four closed months each
+ * get one of the reconciliation's cases: last month a late charge from the month before billed on its
+ * invoice (OUT_OF_PERIOD), two months back whole-cent charges (MATCHED), three back an invoice without
+ * `total_undiscount` (DISCOUNT), four back a consumption line no charge explains (MISMATCHED).
+ * Returns the derived consumption per billing period.
+ */
+function linkBills(org: SimOrganization, invoices: SimInvoice[], charges: SimCharge[], now: Date, cases: boolean): Map<string, SimConsumption[]> {
+  const periodic = new Map(invoices.filter((inv) => inv.type === 'periodic').map((inv) => [period(inv.billingPeriod), inv]));
+  for (const c of charges) if (c.invoiceId !== '') c.invoiceId = periodic.get(period(c.startDate))?.id ?? '';
+  const [p1, p2, p3, p4] = [1, 2, 3, 4].map((back) => monthBefore(now, back)) as [string, string, string, string];
+  if (cases && periodic.has(p1) && periodic.has(p2)) {
+    for (const c of charges) if (period(c.startDate) === p2) c.price = c.price.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    const late = charges.findLast((c) => period(c.startDate) === p2 && c.invoiceId !== '');
+    if (late) {
+      late.invoiceId = periodic.get(p1)!.id;
+      late.price = new Exact('0.40');
+    }
+    const undiscounted = periodic.get(p3);
+    if (undiscounted) {
+      undiscounted.noUndiscount = true;
+      if (undiscounted.discount.isZero()) undiscounted.discount = new Exact('-12.50');
+    }
+  }
+  const lines = new Map<string, Map<string, SimConsumption>>();
+  for (const c of charges) {
+    const p = period(c.startDate);
+    if (c.invoiceId === '' || periodic.get(p)?.id !== c.invoiceId) continue;
+    let byLine = lines.get(p);
+    if (!byLine) lines.set(p, (byLine = new Map()));
+    const key = `${c.projectId}|${c.sku}|${c.currency}`;
+    const line = byLine.get(key);
+    if (line) line.value = line.value.plus(c.price);
+    else byLine.set(key, consumptionOf(org, c));
+  }
+  const out = new Map<string, SimConsumption[]>();
+  for (const [p, byLine] of lines) {
+    const rows = [...byLine.values()].map((line) => ({ ...line, value: line.value.toDecimalPlaces(2, Decimal.ROUND_HALF_UP) }));
+    if (cases && p === p4) {
+      const project = org.projects[0]!;
+      rows.push({ projectId: project.id, projectName: project.name, categoryName: 'Subscription', productName: 'Business support plan', resourceName: 'Business support plan', sku: '/support/business_plan', unit: 'month', billedQuantity: '1', consumerId: org.id, currency: 'EUR', value: new Exact('25.00') });
+    }
+    out.set(p, rows);
+  }
+  return out;
+}
+
+/** The consumption line a charge starts: its project and SKU, the catalog's names, the charge's price. */
+function consumptionOf(org: SimOrganization, c: SimCharge): SimConsumption {
+  const item = CATALOG.find((i) => i.sku === c.sku) ?? CATALOG[0]!;
+  const zone = c.sku.split('_').at(-1)!.toUpperCase();
+  return {
+    projectId: c.projectId,
+    projectName: c.projectName,
+    categoryName: item.category,
+    productName: item.product,
+    resourceName: `${item.product} - ${zone}`,
+    sku: c.sku,
+    unit: item.unit,
+    billedQuantity: String((c.resourceId.length * 37) % 5000),
+    consumerId: org.id,
+    currency: c.currency,
+    value: c.price,
   };
 }
 
 function makeInvoices(r: Random, org: SimOrganization, count: number, now: Date): SimInvoice[] {
   const out: SimInvoice[] = [];
   let number = 1_000_000 + r.int(0, 900_000);
-  // Periodic invoices month by month backwards from last month; purchases and credit notes in between.
-  let monthsBack = 1;
+  // Periodic invoices month by month backwards from this month (a draft); purchases and credit notes in between.
+  let monthsBack = 0;
   for (let i = 0; i < count; i++) {
     const kind = i % 4 === 0 || i < 2 ? 'periodic' : r.chance(0.2) ? 'credit_note' : 'purchase';
     const y = now.getUTCFullYear();

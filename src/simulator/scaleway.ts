@@ -119,7 +119,7 @@ function invoiceWire(inv: SimInvoice, version: 'v2beta1' | 'v2alpha1'): object {
           billing_period: inv.billingPeriod,
           total_tax: money(inv.tax, inv.currency),
           total_discount: money(inv.discount, inv.currency),
-          total_undiscount: money(inv.untaxed.minus(inv.discount), inv.currency),
+          ...(inv.noUndiscount ? {} : { total_undiscount: money(inv.untaxed.minus(inv.discount), inv.currency) }),
           type: inv.type,
           state: inv.state,
           seller_name: 'Scaleway SAS',
@@ -264,6 +264,20 @@ export function scalewayRoutes(data: SimData, secretKey: string, tokens: PageTok
     });
   };
 
+  // Tax lines of a period; `order_by` is accepted and ignored (its values are not published).
+  const listTaxes = (req: SimRequest, scope: KeyScope) => {
+    only(req, ['organization_id', 'billing_period', 'order_by', 'page', 'page_size']);
+    const org = organization(req, data, true, scope)!;
+    const period = req.query.get('billing_period') || currentPeriod;
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) invalid('billing_period', 'format', 'must be YYYY-MM');
+    const page = paginate(req, data.taxes(org.id, period));
+    return json(200, {
+      taxes: page.rows.map((t) => ({ description: t.description, currency: t.currency, rate: new RawNumber(t.rate), total_tax_value: new RawNumber(t.totalTaxValue) })),
+      total_count: page.total_count,
+      updated_at: data.consumptionUpdatedAt(period),
+    });
+  };
+
   const consumptionV2alpha1 = (req: SimRequest, scope: KeyScope) => {
     only(req, ['organization_id']);
     const org = organization(req, data, true, scope)!;
@@ -294,6 +308,7 @@ export function scalewayRoutes(data: SimData, secretKey: string, tokens: PageTok
       if (rest === 'charges' && version === 'v2beta1') return listCharges(req, data, tokens, scope, switches.tiesByFilter);
       if (rest === 'discounts') return listDiscounts(req, version, scope);
       if (rest === 'consumptions' && version === 'v2beta1') return consumptionsV2beta1(req, scope);
+      if (rest === 'taxes' && version === 'v2beta1') return listTaxes(req, scope);
       if (rest === 'consumption' && version === 'v2alpha1') return consumptionV2alpha1(req, scope);
       const file = /^invoices\/([^/]+)\/download$/.exec(rest);
       if (file) return download(req, decodeURIComponent(file[1]!), version, scope);

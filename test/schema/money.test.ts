@@ -22,7 +22,9 @@ describe('money end to end', () => {
       expect(node.totalTaxed).toEqual({ amount: inv.untaxed.plus(inv.tax).toFixed(), currency: inv.currency });
       expect(node.totalTax.amount).toBe(inv.tax.toFixed());
       expect(node.totalDiscount.amount).toBe(inv.discount.toFixed());
-      expect(node.totalUndiscount.amount).toBe(inv.untaxed.minus(inv.discount).toFixed());
+      // One invoice is served in an older shape, without total_undiscount: null, never made up.
+      if (inv.noUndiscount) expect(node.totalUndiscount).toBeNull();
+      else expect(node.totalUndiscount.amount).toBe(inv.untaxed.minus(inv.discount).toFixed());
       // A string with no exponent and no float noise.
       expect(node.totalTaxed.amount).toMatch(/^-?\d+(\.\d{1,9})?$/);
       if (inv.untaxed.isNegative()) negatives++;

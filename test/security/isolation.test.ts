@@ -48,6 +48,7 @@ const values: Record<string, [type: string, value: unknown]> = {
   accBNode: ['ID!', node('ScalrAccount', ACC_B.id)],
   from: ['DateTime!', new Date(Date.parse(bCharge.startDate) - 40 * 86_400_000).toISOString()],
   to: ['DateTime!', new Date(Date.parse(bCharge.startDate) + 40 * 86_400_000).toISOString()],
+  period: ['BillingPeriod!', bCharge.startDate.slice(0, 7)],
 };
 
 /** Root selections asking for B; `$name` stands for a value of `values`. */
@@ -66,6 +67,8 @@ const cases: [string, string][] = [
   ['scalrAccount(id:) of B', `scalrAccount(id: $accB) { accountId usageStatistics(from: $from, to: $to, first: 50, breakdownBy: WORKSPACE) { totalCount edges { node { breakdownId } } } }`],
   ['node(id:) of B’s Scalr account', `node(id: $accBNode) { id }`],
   ['servedOrganizations, servedScalrAccounts', `servedOrganizations { organizationId } servedScalrAccounts { accountId }`],
+  ['reconciliation of B’s period', `organization(id: $b) { reconciliation(billingPeriod: $period) { status invoices { invoiceId } chargesTotal { amount } } }`],
+  ['reconciliation of B’s invoice by node id', `nodes(ids: [$bInvoiceNode, $forgedInvoiceNode]) { id ... on Invoice { invoiceId reconciliation { chargeCount bySku(first: 5) { edges { node { sku } } } } } }`],
 ];
 
 const used = (text: string) => [...new Set([...text.matchAll(/\$(\w+)/g)].map((m) => m[1]!))];

@@ -14,6 +14,8 @@ import type {
   InvoiceQuery,
   Page,
   PageRequest,
+  Tax,
+  TaxQuery,
 } from './model.js';
 import {
   consumptionPageV2beta1,
@@ -23,6 +25,7 @@ import {
   invoiceV2beta1,
   page,
   scwFile,
+  tax,
 } from './unmarshal.js';
 
 /** The largest `page_size` the Billing lists accept; larger is refused with 400 `invalid_arguments`. */
@@ -121,6 +124,17 @@ export class ScalewayBillingClient {
     const rows = all.rows.filter((r) => !query.categoryName || r.categoryName === query.categoryName);
     const start = (pageRequest.page - 1) * pageRequest.pageSize;
     return { rows: rows.slice(start, start + pageRequest.pageSize), totalCount: rows.length, updatedAt: all.updatedAt };
+  }
+
+  /** `GET /taxes` (v2beta1): a billing period's tax lines. Values are JSON floats upstream, parsed exactly. */
+  async listTaxes(query: TaxQuery, pageRequest: PageRequest): Promise<Page<Tax>> {
+    if (this.version === 'v2alpha1') throw new UnsupportedQueryError('Billing API v2alpha1 has no taxes endpoint', 'billingPeriod');
+    return this.http.getParsed(
+      `${this.base}/taxes`,
+      { organization_id: query.organizationId, billing_period: query.billingPeriod, page: pageRequest.page, page_size: pageRequest.pageSize },
+      (json) => parsed(json, (v) => page(v, 'taxes', tax)),
+      { exact: true, finality: () => periodClosed(query.billingPeriod, this.now()) },
+    );
   }
 
   /** `GET /discounts`. Values are JSON floats upstream: parsed exactly from their source text. */

@@ -62,6 +62,22 @@ export type DiscountFilterType =
   | 'unknown';
 export type DiscountOrder = `${'creation_date' | 'start_date' | 'stop_date'}_${'asc' | 'desc'}`;
 
+/** A tax line of a billing period (`GET /taxes`); the upstream's floats, exactly. */
+export interface Tax {
+  description?: string;
+  /** ISO 4217, a string of its own upstream (not a Money). */
+  currency: string;
+  /** 0.2 is 20 %. */
+  rate?: DecimalText;
+  totalTaxValue: DecimalText;
+}
+
+export interface TaxQuery {
+  organizationId: string;
+  /** `YYYY-MM`. */
+  billingPeriod: string;
+}
+
 export interface Discount {
   id: string;
   organizationId?: string;

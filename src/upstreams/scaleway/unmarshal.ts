@@ -15,6 +15,7 @@ import {
   timestamp,
   money,
   uuid,
+  WireShapeError,
 } from '../wire-reader.js';
 import {
   errorClassForStatus,
@@ -37,6 +38,7 @@ import type {
   Invoice,
   InvoiceType,
   Page,
+  Tax,
   TokenPage,
 } from './model.js';
 
@@ -116,6 +118,19 @@ export function consumptionPageV2beta1(value: JsonValue): ConsumptionPage {
     ...page(value, 'consumptions', consumptionV2beta1),
     updatedAt: optionalTimestamp(o.updated_at, '$.updated_at'),
     totalDiscountUntaxed: optionalDecimal(o.total_discount_untaxed_value, '$.total_discount_untaxed_value'),
+  };
+}
+
+/** v2beta1 tax line: floats kept as their source text, the currency a three-letter code. */
+export function tax(value: JsonValue | undefined, path: string): Tax {
+  const o = object(value, path);
+  const currency = string(o.currency, path, 'currency');
+  if (!/^[A-Z]{3}$/.test(currency)) throw new WireShapeError(path, 'an ISO 4217 currency code', 'currency');
+  return {
+    description: optionalString(o.description, path, 'description'),
+    currency,
+    rate: optionalDecimal(o.rate, path, 'rate'),
+    totalTaxValue: decimal(o.total_tax_value, path, 'total_tax_value'),
   };
 }
 
