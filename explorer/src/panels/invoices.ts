@@ -1,18 +1,28 @@
-import { ExplorerInvoicesDocument } from '../../../client/generated/graphql.js';
+import { ExplorerInvoicesDocument, type ReconciliationStatus } from '../../../client/generated/graphql.js';
 import { amount, h } from '../dom.js';
 import { day } from '../format.js';
 import { run } from '../graph.js';
 import { need, notes, type Panel } from '../panel.js';
 import { twelveMonths, type Window } from '../windows.js';
 
+/** An invoice against its FinOps charges (`Invoice.reconciliation.status`), in words. */
+const STATUS: Record<ReconciliationStatus, string> = {
+  MATCHED: 'matched',
+  WITHIN_TOLERANCE: 'within tolerance',
+  MISMATCHED: 'mismatched',
+  OPEN: 'open',
+  NO_CHARGES: 'no charges',
+};
+
 /** Invoices shown at most; the caption says how many there are. */
 export const INVOICES_SHOWN = 50;
 
 /**
  * Invoices whose period starts in the twelve months of the monthly chart (those up to the window's
- * last: this month's invoice comes next month), newest first: number, kind, state, totals and the
- * PDF (`Invoice.downloadUrl`, a signed link that works without a token and expires: reload the
- * panel for fresh ones).
+ * last: this month's invoice comes next month), newest first: number, kind, state, totals, how each
+ * agrees with its FinOps charges (`Invoice.reconciliation`; a reconciliation that cannot be read is
+ * `–` in its row, its error under the table), and the PDF (`Invoice.downloadUrl`, a signed link that
+ * works without a token and expires: reload the panel for fresh ones).
  */
 export function loadInvoices(panel: Panel, organizationId: string | undefined, window: Window): Promise<void> {
   const variables = { organizationId, startedAfter: `${twelveMonths(window).fromPeriod}-01T00:00:00Z`, startedBefore: window.to, first: INVOICES_SHOWN };
@@ -31,6 +41,9 @@ export function loadInvoices(panel: Panel, organizationId: string | undefined, w
         h('td', {}, i.state ?? '–'),
         h('td', { class: 'num' }, money(i.totalUntaxed, `invoice:${i.invoiceId}|untaxed`)),
         h('td', { class: 'num' }, money(i.totalTaxed, `invoice:${i.invoiceId}|taxed`)),
+        i.reconciliation
+          ? h('td', { 'data-status': i.reconciliation.status, class: `status ${i.reconciliation.status.toLowerCase()}` }, STATUS[i.reconciliation.status])
+          : h('td', { 'data-status': '' }, '–'),
         h('td', {}, h('a', { href: i.downloadUrl, download: '' }, 'PDF', h('span', { class: 'visually-hidden' }, ` of invoice ${i.number ?? i.invoiceId}`))),
       ),
     );
@@ -43,7 +56,7 @@ export function loadInvoices(panel: Panel, organizationId: string | undefined, w
             'table',
             {},
             h('caption', {}, `${invoices.edges.length} of ${invoices.totalCount} invoices whose period starts in the twelve months of the chart, newest first`),
-            h('thead', {}, h('tr', {}, ...['Number', 'Kind', 'Period', 'State', 'Untaxed', 'Taxed', 'PDF'].map((t) => h('th', { scope: 'col' }, t)))),
+            h('thead', {}, h('tr', {}, ...['Number', 'Kind', 'Period', 'State', 'Untaxed', 'Taxed', 'Against charges', 'PDF'].map((t) => h('th', { scope: 'col' }, t)))),
             h('tbody', {}, ...rows),
           ),
         ),
