@@ -321,6 +321,45 @@ describe.skipIf(!executable && !required)('the cost explorer in Chromium', () =>
     }
   }, 120_000);
 
+  it('shows a panel’s failure in that panel, and a field’s error beside the rest of the answer', async () => {
+    const browser = await launch();
+    try {
+      const page = await browser.newPage({ locale: LOCALE });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      const id = (document: object) => (document as { __meta__: { hash: string } }).__meta__.hash;
+      await page.route('**/graphql', async (route) => {
+        const body = route.request().postData() ?? '';
+        // The top tables' request fails whole, as an upstream outage would fail it.
+        if (body.includes(id(documents.ExplorerTopDocument))) {
+          return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ data: null, errors: [{ message: 'Scaleway is unavailable', extensions: { code: 'UPSTREAM_UNAVAILABLE' } }] }) });
+        }
+        // The invoices' reconciliations fail; the invoices themselves are served.
+        if (body.includes(id(documents.ExplorerInvoicesDocument))) {
+          const res = await route.fetch();
+          const json = (await res.json()) as { data: documents.ExplorerInvoicesQuery; errors?: unknown[] };
+          for (const edge of json.data.organization!.invoices.edges) (edge.node as { reconciliation: unknown }).reconciliation = null;
+          json.errors = [{ message: 'The charges could not be read', path: ['organization', 'invoices', 'edges', 0, 'node', 'reconciliation'], extensions: { code: 'UPSTREAM_TIMEOUT' } }];
+          return route.fulfill({ response: res, body: JSON.stringify(json) });
+        }
+        return route.fallback();
+      });
+      await page.goto(`${demo.base}/`);
+      const states = await settled(page);
+      expect(states.top).toBe('error');
+      expect(await page.textContent('#top .error')).toBe('UPSTREAM_UNAVAILABLE: Scaleway is unavailable');
+      expect(await page.getAttribute('#top .error', 'role')).toBe('alert');
+      for (const panel of ['month-to-date', 'daily', 'monthly', 'invoices'] as const) expect(states[panel], panel).toBe('ready');
+      expect(await page.textContent('#invoices .error')).toBe('Partly answered: UPSTREAM_TIMEOUT: The charges could not be read');
+      const statuses = await page.$$eval('#invoices tbody td[data-status]', (cells) => cells.map((c) => c.textContent));
+      expect(statuses.length).toBeGreaterThan(0);
+      expect(new Set(statuses)).toEqual(new Set(['–']));
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
   it('keeps the README’s screenshot under 300 kB', () => {
     expect(statSync(readme).size).toBeLessThan(300_000);
   });
@@ -364,12 +403,23 @@ describe.skipIf(!executable && !required)('the cost explorer under gateway token
       for (const panel of PANELS) expect(states[panel], panel).not.toBe('error');
       // One refusal without a token, one with the wrong one: the panels waited for the answer.
       expect(refused).toHaveLength(2);
+      expect(await page.locator('#organization').evaluate((s) => (s as HTMLSelectElement).options.length)).toBeGreaterThan(1);
       expect(await page.evaluate(() => sessionStorage.getItem('billing-graph.token'))).toBe(GATEWAY_TOKEN_ALL);
 
       await page.reload();
       await settled(page);
       expect(await dialog.evaluate((d) => (d as HTMLDialogElement).open)).toBe(false);
       expect(refused).toHaveLength(2);
+
+      // Declined: every panel says the gateway needs a token; nothing asks again until a reload.
+      const other = await browser.newPage({ locale: LOCALE });
+      await other.goto(`${base}/`);
+      await expect.poll(() => other.locator('#token-dialog').evaluate((d) => (d as HTMLDialogElement).open)).toBe(true);
+      await other.keyboard.press('Escape');
+      const declined = await settled(other);
+      for (const panel of PANELS) expect(declined[panel], panel).toBe('error');
+      expect(await other.textContent('#daily .error')).toMatch(/^UNAUTHENTICATED: /);
+      expect(await other.locator('#token-dialog').evaluate((d) => (d as HTMLDialogElement).open)).toBe(false);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

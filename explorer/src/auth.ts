@@ -28,16 +28,19 @@ function keep(token: string | null): void {
 }
 
 let asking: Promise<string | null> | null = null;
+/** Declined once: not asked again until the page is reloaded. */
+let declined = false;
 
 /**
  * Asks for a token (every panel refused at once waits for the same answer); null when the person
- * declines. `refused`: the token sent was the one refused, so it is dropped first.
+ * declines (and from then on, until the page is reloaded). `refused`: the token sent was the one refused, so it is dropped first.
  */
 export function askToken(refused: string | null): Promise<string | null> {
   if (refused !== null && storedToken() === refused) keep(null);
   // Another panel's prompt was answered meanwhile: use that token.
   const current = storedToken();
   if (current !== null && current !== refused) return Promise.resolve(current);
+  if (declined) return Promise.resolve(null);
   asking ??= new Promise<string | null>((resolve) => {
     const dialog = document.getElementById('token-dialog') as HTMLDialogElement;
     const form = dialog.querySelector('form')!;
@@ -50,6 +53,7 @@ export function askToken(refused: string | null): Promise<string | null> {
       dialog.removeEventListener('close', cancel);
       if (dialog.open) dialog.close();
       asking = null;
+      declined = token === null;
       keep(token);
       resolve(token);
     };
