@@ -21,6 +21,8 @@ COPY --from=build /app/dist ./dist
 COPY operations ./operations
 COPY client/generated/persisted-documents.json ./client/generated/
 COPY relay/persisted-documents.json ./relay/
+# The cost explorer's page and assets, built and committed (npm run explorer): served from here, read once at start-up.
+COPY explorer/dist ./explorer/dist
 # The image's unprivileged user; nothing under /app is writable by it.
 USER node
 EXPOSE 4000

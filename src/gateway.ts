@@ -6,6 +6,7 @@ import { type Context, createContext, endBudget, type Services, spentBy } from '
 import { maskError } from './errors.js';
 import { ClientGoneError } from './lib/budget.js';
 import { examples } from './http/graphiql.js';
+import { loadExplorer, useExplorer } from './http/explorer.js';
 import { invoicePdfResponse } from './http/invoice-pdf.js';
 import type { QueryLimits } from './config/limits.js';
 import { limitPlugins } from './http/limits.js';
@@ -20,6 +21,8 @@ import { getSchema } from './schema/index.js';
 export interface GatewayOptions extends Services {
   /** Serve GraphiQL on GET /graphql from a browser. */
   graphiql?: boolean;
+  /** Serve the cost explorer at `/` (its files read once, here); default true. */
+  explorer?: boolean;
   /** yoga's logging: false silences it, a level filters it, a logger receives it. Default `info`. */
   logging?: boolean | 'debug' | 'info' | 'warn' | 'error' | YogaLogger;
   limits: QueryLimits;
@@ -82,6 +85,7 @@ const CORS_HEADERS = ['content-type', 'authorization', 'x-auth-token', 'x-scalr-
 export function createGateway(options: GatewayOptions): YogaServerInstance<Record<string, never>, Context> {
   const services: Services = { settings: options.settings, clientsFor: options.clientsFor, limits: { ...options.limits, requestTimeoutMs: options.requestTimeoutMs } };
   const graphiql = options.graphiql !== false;
+  const explorer = options.explorer !== false ? loadExplorer() : undefined;
   const own = new Secrets(options.secrets ?? []);
   const level = options.logging ?? 'info';
   const base = typeof level === 'object' ? level : createLogger(level === true ? 'info' : level === false ? 'silent' : level);
@@ -112,7 +116,9 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
       useRedaction(own),
       useRequestLog(logger, spentBy),
       useOperationSpans(),
-      useAuth({ ...options.auth, graphqlPath: '/graphql', graphiql, keys: options.settings.keys, now: options.settings.now }),
+      useAuth({ ...options.auth, graphqlPath: '/graphql', graphiql, explorerPaths: new Set(explorer?.assets.keys()), keys: options.settings.keys, now: options.settings.now }),
+      // Static files: nothing after this runs for them.
+      ...(explorer ? [useExplorer(explorer)] : []),
       // After authentication: /metrics is the graph's callers' (a passthrough caller is not checked
       // by the gateway itself, so there it is served on METRICS_PORT only).
       useOps({ metrics: options.metrics, ready: options.ready, metricsHere: !options.metricsElsewhere && options.auth.mode !== 'passthrough' }),

@@ -153,6 +153,7 @@ async function main(): Promise<void> {
     metricsElsewhere: config.fleet.metricsPort !== undefined,
     ready: () => ready,
     graphiql: config.graphiql,
+    explorer: config.explorer,
     limits: config.limits,
     requestTimeoutMs: config.deadlines.requestMs,
     // Demo mode serves simulated data: it runs open, and says so.
@@ -186,6 +187,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
   log.info(`billing-graph listening on http://${shown}:${port}/graphql (Scaleway Billing ${scaleway.billingApiVersion})`);
+  if (config.explorer) log.info(`Cost explorer on http://${shown}:${port}/`);
   // Metrics on a port of their own: public there (a scraper holds no gateway token), nothing else served.
   const metricsServer =
     config.fleet.metricsPort === undefined

@@ -78,6 +78,13 @@ describe('loadConfig', () => {
     }
   });
 
+  it('serves the cost explorer unless EXPLORER=false', () => {
+    expect(loadConfig({}).explorer).toBe(true);
+    expect(loadConfig({ EXPLORER: 'false' }).explorer).toBe(false);
+    expect(loadConfig({ EXPLORER: '0' }).explorer).toBe(false);
+    expect(problems({ EXPLORER: 'off' })).toEqual(['EXPLORER must be true or false']);
+  });
+
   it('reads the PDF link lifetime and the persisted-only switch', () => {
     expect(loadConfig({})).toMatchObject({ pdfLinkTtlSeconds: 300, persistedOnly: false });
     expect(loadConfig({ PDF_URL_TTL_SECONDS: '60', PERSISTED_ONLY: 'true' })).toMatchObject({ pdfLinkTtlSeconds: 60, persistedOnly: true });
@@ -95,8 +102,9 @@ describe('loadConfig', () => {
       UPSTREAM_HEADERS_TIMEOUT_MS: '-1',
       BILLING_GRAPH_ORGANIZATION_IDS: 'x,y',
       GRAPHIQL: 'maybe',
+      EXPLORER: 'perhaps',
     });
-    for (const name of ['SCW_SECRET_KEY', 'SCW_DEFAULT_ORGANIZATION_ID', 'SCW_API_URL', 'SCW_BILLING_API_VERSION', 'PORT', 'UPSTREAM_HEADERS_TIMEOUT_MS', 'BILLING_GRAPH_ORGANIZATION_IDS', 'GRAPHIQL']) {
+    for (const name of ['SCW_SECRET_KEY', 'SCW_DEFAULT_ORGANIZATION_ID', 'SCW_API_URL', 'SCW_BILLING_API_VERSION', 'PORT', 'UPSTREAM_HEADERS_TIMEOUT_MS', 'BILLING_GRAPH_ORGANIZATION_IDS', 'GRAPHIQL', 'EXPLORER']) {
       expect(list.some((p) => p.startsWith(name))).toBe(true);
     }
     expect(list.join('\n')).not.toContain(secret);

@@ -48,3 +48,19 @@ export function mayReadScalrAccount(caller: Caller, served: Served, accountId: s
   const id = accountId.toLowerCase();
   return allows(served.scalrAccountIds, id) && allows(caller.scalrAccounts, id);
 }
+
+/**
+ * Ids a caller may be offered, as configured: the default first, then the served list, or (when the
+ * gateway serves any id its credentials reach) the caller's own list, by id; to a caller with its
+ * own upstream credentials (passthrough), the default only. Still to be checked
+ * with {@link mayReadOrganization} or {@link mayReadScalrAccount}: a default the caller may not read
+ * is never shown.
+ */
+export function servedIds(defaultId: string | undefined, served: ReadonlySet<string> | null, callers: ReadonlySet<string> | null, ownCredentials: boolean): string[] {
+  const ids = new Set<string>(defaultId ? [defaultId.toLowerCase()] : []);
+  // A caller with its own credentials reads what they reach, which the gateway cannot know without
+  // a call: the configured list would name ids that may be another tenant's.
+  if (ownCredentials) return [...ids];
+  for (const id of [...(served ?? callers ?? [])].map((i) => i.toLowerCase()).sort()) ids.add(id);
+  return [...ids];
+}

@@ -18,6 +18,8 @@ export interface Config {
   /** Demo mode's simulator size switch: about this many FinOps charges for its first organization (0: its usual few). */
   simChargesPerOrg: number;
   graphiql: boolean;
+  /** Serve the cost explorer at `/`. */
+  explorer: boolean;
   scaleway: {
     apiUrl: string;
     secretKey?: string;
@@ -224,6 +226,7 @@ export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | und
     demo: demo && authMode !== 'passthrough',
     simChargesPerOrg: int('SIM_CHARGES_PER_ORG', 0, 0, 1_000_000),
     graphiql: bool('GRAPHIQL', true),
+    explorer: bool('EXPLORER', true),
     scaleway: {
       apiUrl: url('SCW_API_URL', 'https://api.scaleway.com')!,
       secretKey,

@@ -20,6 +20,8 @@ export interface AuthOptions extends AuthSettings {
   /** The GraphQL endpoint, whose GraphiQL page is public when GraphiQL is on. */
   graphqlPath: string;
   graphiql: boolean;
+  /** The cost explorer's page and assets, exact paths: public like GraphiQL's page (empty when it is off). */
+  explorerPaths?: ReadonlySet<string>;
   keys: Keyring;
   now: () => Date;
 }
@@ -27,9 +29,13 @@ export interface AuthOptions extends AuthSettings {
 /** The PDF route's path: `/invoices/{id}.pdf`. */
 export const PDF_PATH = /^\/invoices\/([^/]+)\.pdf$/;
 
-/** Public: GraphiQL's own page (a GET of the endpoint by a browser, running nothing), the health and readiness checks. */
+/**
+ * Public: GraphiQL's own page (a GET of the endpoint by a browser, running nothing), the cost
+ * explorer's static files (exact paths; its data comes through the endpoint), the health and
+ * readiness checks.
+ */
 function isPublic(request: Request, url: URL, options: AuthOptions): boolean {
-  if (url.pathname === '/health' || url.pathname === '/ready') return request.method === 'GET' || request.method === 'HEAD';
+  if (url.pathname === '/health' || url.pathname === '/ready' || options.explorerPaths?.has(url.pathname)) return request.method === 'GET' || request.method === 'HEAD';
   return (
     options.graphiql &&
     url.pathname === options.graphqlPath &&

@@ -1,4 +1,4 @@
-import { mayReadOrganization } from '../access/caller.js';
+import { mayReadOrganization, servedIds } from '../access/caller.js';
 import { branded, builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { badInput, notFound } from '../errors.js';
@@ -45,6 +45,12 @@ builder.queryFields((t) => ({
     description: 'id defaults to the configured default organization (SCW_DEFAULT_ORGANIZATION_ID).',
     args: { id: t.arg({ type: 'UUID', description: 'Organization id; omit for the default organization.' }) },
     resolve: (_root, args, ctx) => organizationFor(ctx, args.id),
+  }),
+  servedOrganizations: t.field({
+    type: [OrganizationRef],
+    description:
+      'The organizations this caller may read on this gateway, as configured (no upstream call): the default first, then by id. A gateway that serves any organization its key can read (no list configured) lists the default only, or the caller’s own list when its token has one. A caller with its own credentials (passthrough) is offered the default only.',
+    resolve: (_root, _args, ctx) => servedIds(ctx.settings.defaultOrganizationId, ctx.settings.organizationIds, ctx.caller.organizations, ctx.caller.scalewayKey !== undefined).filter((id) => canRead(ctx, id)).map((id) => ({ id })),
   }),
   organizations: t.field({
     type: [OrganizationRef],

@@ -1,6 +1,6 @@
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { branded, builder } from '../builder.js';
-import { mayReadScalrAccount } from '../access/caller.js';
+import { mayReadScalrAccount, servedIds } from '../access/caller.js';
 import { type Context, requireScalr } from '../context.js';
 import { badInput, notFound } from '../errors.js';
 import { UpstreamNotFoundError } from '../upstreams/errors.js';
@@ -129,6 +129,18 @@ builder.objectField(ScalrAccountRef, 'usageStatistics', (t) =>
 );
 
 builder.queryFields((t) => ({
+  servedScalrAccounts: t.field({
+    type: [ScalrAccountRef],
+    description:
+      'The Scalr accounts this caller may read on this gateway, as configured (no upstream call): the default first, then by id. Empty when Scalr is not configured; a gateway with no list of accounts lists its default only, or the caller’s own list when its token has one; a caller with its own Scalr token (passthrough) is offered the default only.',
+    resolve: (_root, _args, ctx) =>
+      // No Scalr client (no SCALR_TOKEN): nothing to offer; every Scalr field would say so.
+      !ctx.scalr
+        ? []
+        : servedIds(ctx.settings.defaultScalrAccountId, ctx.settings.scalrAccountIds, ctx.caller.scalrAccounts, ctx.caller.scalrToken !== undefined)
+            .filter((id) => accountIdPattern.test(id) && mayReadScalrAccount(ctx.caller, ctx.settings, id))
+            .map((id) => ({ id })),
+  }),
   scalrAccount: t.field({
     type: ScalrAccountRef,
     nullable: true,

@@ -58,6 +58,8 @@ export interface StackOptions {
   /** Latency the simulator adds to every call, ms. */
   latencyMs?: number;
   graphiql?: boolean;
+  /** Serve the cost explorer (default: as the gateway does, on). */
+  explorer?: boolean;
   /** Remember list totals across requests (off by default: call counts stay those of a cold gateway). */
   hints?: boolean;
   /** More simulator options: keys and tokens scoped to some organizations or accounts. */
@@ -132,6 +134,7 @@ export async function startStack(options: StackOptions = {}) {
     metrics,
     logging: options.logging ?? transcriptLogger,
     graphiql: options.graphiql,
+    explorer: options.explorer,
     plugins: [recordResponses],
     // Production's defaults, so that every test runs under them.
     limits: { ...DEFAULT_LIMITS, ...options.limits },

@@ -66,6 +66,7 @@ const cases: [string, string][] = [
   ['charges(resourceIds:) of B', `organization(id: $a) { charges(first: 50, filter: { startDateAfter: $from, endDateBefore: $to, resourceIds: [$bResource] }) { edges { node { resourceId projectId } } } }`],
   ['scalrAccount(id:) of B', `scalrAccount(id: $accB) { accountId usageStatistics(from: $from, to: $to, first: 50, breakdownBy: WORKSPACE) { totalCount edges { node { breakdownId } } } }`],
   ['node(id:) of B’s Scalr account', `node(id: $accBNode) { id }`],
+  ['servedOrganizations, servedScalrAccounts', `servedOrganizations { organizationId } servedScalrAccounts { accountId }`],
   ['reconciliation of B’s period', `organization(id: $b) { reconciliation(billingPeriod: $period) { status invoices { invoiceId } chargesTotal { amount } } }`],
   ['reconciliation of B’s invoice by node id', `nodes(ids: [$bInvoiceNode, $forgedInvoiceNode]) { id ... on Invoice { invoiceId reconciliation { chargeCount bySku(first: 5) { edges { node { sku } } } } } }`],
 ];
