@@ -372,8 +372,8 @@ function makeConsumptions(r: Random, org: SimOrganization, count: number): SimCo
       billedQuantity: String(r.int(0, 50_000)),
       consumerId: org.id,
       currency: 'EUR',
-      // A refund row now and then: consumption can be negative.
-      value: r.chance(0.05) ? amount(r, 20).negated() : amount(r, 900),
+      // A refund row now and then: consumption can be negative. Of the scale of the months made of charges.
+      value: r.chance(0.05) ? amount(r, 20).negated() : amount(r, 40),
     };
   });
 }
