@@ -40,31 +40,36 @@ export function reconcile(invoice: Invoice, tally: ChargeTally, open: boolean, u
   const baseNanos = undiscounted ? toNanos(undiscounted) : toNanos(untaxed);
   const tolerance = toleranceNanos(currency, tally.count);
   const otherCurrency = [...tally.totals.keys()].some((c) => c !== currency);
-  const status = (residual: bigint | undefined, delta: bigint | undefined): ReconciliationStatus => {
+  const abs = (n: bigint) => (n < 0n ? -n : n);
+  const deltaNanos = otherCurrency ? undefined : baseNanos - (tally.totals.get(currency) ?? 0n);
+  const status = (residual: bigint): ReconciliationStatus => {
     if (open) return 'OPEN';
     if (tally.count === 0) return 'NO_CHARGES';
-    if (delta === undefined || residual === undefined) return 'MISMATCHED';
-    if (delta === 0n) return 'MATCHED';
-    return (residual < 0n ? -residual : residual) <= tolerance ? 'WITHIN_TOLERANCE' : 'MISMATCHED';
+    if (deltaNanos === undefined) return 'MISMATCHED';
+    if (deltaNanos === 0n) return 'MATCHED';
+    return abs(deltaNanos) <= tolerance || abs(residual) <= tolerance ? 'WITHIN_TOLERANCE' : 'MISMATCHED';
   };
-  if (otherCurrency) return { status: status(undefined, undefined), currency, baseNanos, toleranceNanos: tolerance, explanations: [] };
+  if (deltaNanos === undefined || deltaNanos === 0n) return { status: status(0n), currency, baseNanos, deltaNanos, toleranceNanos: tolerance, explanations: [] };
 
-  const deltaNanos = baseNanos - (tally.totals.get(currency) ?? 0n);
-  // Known causes first; rounding and the rest are what the tolerance is for.
+  // Facts first (the invoice's own discount, an open month's uninvoiced charges), then rounding.
   const known: Explanation[] = [];
   if (!undiscounted && discount !== 0n) known.push({ kind: 'DISCOUNT', nanos: discount });
-  if (open && uninvoiced) known.push({ kind: 'UNINVOICED_CHARGES', nanos: uninvoiced.get(currency) ?? 0n });
-  known.push({ kind: 'OUT_OF_PERIOD', nanos: -(tally.outOfPeriod.get(currency) ?? 0n) });
+  if (open && uninvoiced?.get(currency)) known.push({ kind: 'UNINVOICED_CHARGES', nanos: uninvoiced.get(currency)! });
   let rounding = 0n;
   for (const [line, nanos] of tally.lines) if (line.endsWith(`\u0000${currency}`)) rounding += roundToSubunit(nanos, currency) - nanos;
-  const explained = known.reduce((sum, e) => sum + e.nanos, 0n);
-  const rest = deltaNanos - explained - rounding;
-  // What a credit note's charges do not cover is the credit itself, not a gap.
-  const credit = invoice.type === 'credit_note';
+  let rest = deltaNanos - known.reduce((sum, e) => sum + e.nanos, 0n) - rounding;
+  // Charges outside the period are a guess (that the invoice left them out): counted only where they narrow the gap.
+  const outside = -(tally.outOfPeriod.get(currency) ?? 0n);
+  if (outside !== 0n && abs(rest - outside) < abs(rest)) {
+    known.push({ kind: 'OUT_OF_PERIOD', nanos: outside });
+    rest -= outside;
+  }
+  // A credit note no charge names is its credit; with charges it is reconciled as any invoice.
+  const credit = invoice.type === 'credit_note' && tally.count === 0;
   const explanations = [...known, { kind: 'ROUNDING' as const, nanos: rounding }, { kind: credit ? ('CREDIT_NOTE' as const) : ('UNEXPLAINED' as const), nanos: rest }].filter(
     (e) => e.nanos !== 0n,
   );
-  return { status: status(credit ? rounding : rounding + rest, deltaNanos), currency, baseNanos, deltaNanos, toleranceNanos: tolerance, explanations };
+  return { status: status(credit ? rounding : rounding + rest), currency, baseNanos, deltaNanos, toleranceNanos: tolerance, explanations };
 }
 
 /** A period's status: OPEN while it runs, NO_CHARGES without any charge, else its worst invoice or its uninvoiced charges. */

@@ -1,23 +1,20 @@
 import { Decimal } from 'decimal.js';
 import { Exact } from '../lib/money.js';
 
-const minor = new Map<string, number>();
-
 /**
- * Decimal places of a currency's subunit (ISO 4217 minor units: EUR 2, JPY 0, BHD 3), from the
- * runtime's ICU data; 2 for a code it does not know.
+ * ISO 4217 minor units where they are not 2 (the list as of 2024). Written out rather than read from
+ * Intl: the runtime's CLDR data differs from ISO for some codes (IQD, LBP, RSD, …) and between versions.
  */
+const MINOR_UNITS: Record<string, number> = {
+  ...Object.fromEntries(['BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF'].map((c) => [c, 0])),
+  ...Object.fromEntries(['BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND'].map((c) => [c, 3])),
+  CLF: 4,
+  UYW: 4,
+};
+
+/** Decimal places of a currency's subunit (ISO 4217 minor units: EUR 2, JPY 0, BHD 3); 2 for any other code. */
 export function minorUnits(currency: string): number {
-  let digits = minor.get(currency);
-  if (digits === undefined) {
-    try {
-      digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    } catch {
-      digits = 2;
-    }
-    minor.set(currency, digits);
-  }
-  return digits;
+  return MINOR_UNITS[currency] ?? 2;
 }
 
 const NANOS = 1_000_000_000n;
