@@ -15,7 +15,8 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { DEFAULT_PAGE } from '../pagination/connection.js';
+import { count, DEFAULT_PAGE } from '../pagination/connection.js';
+import { MAX_PERIOD_INVOICES } from '../reconcile/explain.js';
 
 /** What a report costs before what it selects: as many rows as a long connection (its pages are counted as calls too). */
 export const REPORT_COST = 500;
@@ -34,6 +35,7 @@ export const RECONCILIATION_COST = 10;
  *   cost REPORT_COST plus what they select (their upstream pages count against MAX_UPSTREAM_CALLS
  *   as they are read); an invoice's reconciliation costs RECONCILIATION_COST plus what it selects;
  * - every other field costs what it selects.
+ * A `first` or `last` out of range, at any depth, throws its BAD_USER_INPUT here.
  * Each fragment is costed once and reused at every spread, so the time is linear in the document
  * (a fragment spread 60 times at four levels is still costed once per fragment).
  */
@@ -74,9 +76,14 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
     if (type.name === 'CostReport' || type.name === 'UsageReport' || type.name === 'PeriodReconciliation') return REPORT_COST + selected;
     if (type.name === 'InvoiceReconciliation') return RECONCILIATION_COST + selected;
     if (type.name.endsWith('Connection')) {
+      // Out of range at any depth: refused before the fields above it read anything.
+      count(args.first as number | undefined, 'first');
+      count(args.last as number | undefined, 'last');
       const rows = Math.max(0, Number(args.first ?? args.last ?? DEFAULT_PAGE) || 0);
       return rows + rows * selected;
     }
+    // A period's invoices: an unpaged list, bounded when read and costed for its bound.
+    if (parent.name === 'PeriodReconciliation' && node.name.value === 'invoices') return MAX_PERIOD_INVOICES * selected;
     if (isListType(getNullableType(field.type))) {
       const ids = Object.values(args).filter(Array.isArray);
       if (ids.length > 0) return Math.max(...ids.map((list) => list.length)) * selected;

@@ -69,7 +69,15 @@ function useCostLimit(max: number, maxTokens: number, documentText: DocumentText
           const documentId = request.method === 'GET' ? url.searchParams.get('documentId') : null;
           if (documentId && all.length === 1) (all[0] as GraphQLParams & { documentId?: string }).documentId = documentId;
           setRequestParserResult(Array.isArray(requestParserResult) ? all : all[0]!);
-          const total = all.reduce((sum, params) => sum + cost(params), 0);
+          let total: number;
+          try {
+            total = all.reduce((sum, params) => sum + cost(params), 0);
+          } catch (error) {
+            // A nested `first` out of range: refused now, not after the fields above it made their calls.
+            if (!(error instanceof GraphQLError)) throw error;
+            refused.set(request, error);
+            return;
+          }
           if (total > max) {
             const scope = all.length > 1 ? `These ${all.length} operations ask` : 'This operation asks';
             refused.set(

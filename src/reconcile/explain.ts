@@ -24,6 +24,9 @@ export interface InvoiceReconciliation {
   explanations: Explanation[];
 }
 
+/** Most invoices a period's reconciliation lists; more is refused, not cut (the cost limit counts this many). */
+export const MAX_PERIOD_INVOICES = 100;
+
 /** Worst first: the order a period's status is chosen by. */
 export const SEVERITY: ReconciliationStatus[] = ['MISMATCHED', 'WITHIN_TOLERANCE', 'MATCHED'];
 
@@ -74,7 +77,8 @@ export function reconcile(invoice: Invoice, tally: ChargeTally, open: boolean, u
 
 /** A period's status: OPEN while it runs, NO_CHARGES without any charge, else its worst invoice or its uninvoiced charges. */
 export function periodStatus(open: boolean, chargeCount: number, invoices: ReconciliationStatus[], uninvoiced: Sums): ReconciliationStatus {
-  if (open) return 'OPEN';
+  // A closed month whose invoice is still a draft is still changing.
+  if (open || invoices.includes('OPEN')) return 'OPEN';
   if (chargeCount === 0 && invoices.every((s) => s === 'NO_CHARGES' || s === 'OPEN')) return 'NO_CHARGES';
   const statuses = [...invoices];
   for (const [currency, nanos] of uninvoiced) {

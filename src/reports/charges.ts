@@ -94,7 +94,7 @@ export async function walk(query: ChargeQuery, reading: Pick<ChargeReading, 'eac
   let token: string | undefined;
   let empty = 0;
   for (let n = 1; ; n++) {
-    if (n > pages) throw new UpstreamBadResponseError(`scaleway needed more than ${pages} pages for one walk of charges (MAX_TOKEN_PAGES); ask for a narrower window or filter`, { upstream: 'scaleway' });
+    if (n > pages) throw new UpstreamBadResponseError(`scaleway needed more than ${pages} pages for one walk of charges (MAX_TOKEN_PAGES); ask for less: a narrower window, a filter, fewer invoices`, { upstream: 'scaleway' });
     const page = await reading.eachPage(query, token, emit);
     if (!page.nextToken) return;
     empty = page.rows === 0 ? empty + 1 : 0;

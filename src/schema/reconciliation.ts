@@ -3,7 +3,7 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { badInput } from '../errors.js';
 import { offsetConnection } from '../pagination/offset.js';
-import { reconcile, periodStatus, type InvoiceReconciliation, type ReconciliationStatus } from '../reconcile/explain.js';
+import { MAX_PERIOD_INVOICES, reconcile, periodStatus, type InvoiceReconciliation, type ReconciliationStatus } from '../reconcile/explain.js';
 import { tallyCharges, type TallyRequest } from '../reconcile/read.js';
 import type { ChargeTally, Sums } from '../reconcile/tally.js';
 import { chargeReport } from '../reports/charges.js';
@@ -16,8 +16,8 @@ import { MoneyRef } from './money.js';
 import { OrganizationRef } from './organization.js';
 import { chargeReadingOf, groupConnection, sharedSums } from './report.js';
 
-/** Months of charges read before the earliest invoice's period and after the latest (late charges). */
-const MARGIN_MONTHS = 1;
+/** Months either side of an invoice's billing period in which its charges are looked for (late charges). */
+const MARGIN_MONTHS = 3;
 
 const StatusEnum = builder.enumType('ReconciliationStatus', {
   description: 'How an invoice (or a billing period) agrees with its FinOps charges (docs/reconciliation.md).',
@@ -25,7 +25,7 @@ const StatusEnum = builder.enumType('ReconciliationStatus', {
     MATCHED: { description: 'The invoice equals its charges exactly.' },
     WITHIN_TOLERANCE: { description: 'What known causes (discount, late charges, …) leave unexplained, rounding included, is within the FOCUS 1.4 tolerance.' },
     MISMATCHED: { description: 'Beyond the tolerance, or charges in another currency than the invoice.' },
-    OPEN: { description: 'The billing period has not ended: the invoice and its charges still change.' },
+    OPEN: { description: 'The billing period has not ended, or the invoice is still a draft: it and its charges still change.' },
     NO_CHARGES: { description: 'No FinOps charge names this invoice (purchases, credit notes, months before FinOps data).' },
   },
 });
@@ -69,7 +69,7 @@ const SkuRef = builder.objectRef<SkuRow>('ReconciliationSku').implement({
     consumptionTotal: t.field({
       type: MoneyRef,
       nullable: true,
-      description: 'Consumption of the billing period with this SKU; null unless the invoice is periodic.',
+      description: 'Consumption of the billing period with this SKU; null unless the invoice is periodic (and, on Billing API v2alpha1, of the current month).',
       resolve: (r) => (r.consumption === undefined ? null : new NanoMoney(r.currency, r.consumption)),
     }),
     delta: t.field({
@@ -91,6 +91,9 @@ function periodOf(invoice: InvoiceShape): { start: bigint; end: bigint; period: 
 }
 
 const nowUs = (ctx: Context) => BigInt(ctx.settings.now().getTime()) * US_PER_MS;
+
+/** Still changing: its billing period has not ended, or Scaleway has not issued it yet (a draft). */
+const isOpen = (ctx: Context, invoice: InvoiceShape) => periodOf(invoice).end > nowUs(ctx) || invoice.state === 'draft';
 
 /** Per request (every operation of a batch): the charges of invoices, read together. */
 const tallyLoaders = new WeakMap<object, DataLoader<TallyRequest & { organizationId: string }, ChargeTally, string>>();
@@ -159,10 +162,11 @@ function invoiceReconciliation(ctx: Context, invoice: InvoiceShape): InvoiceReco
     result: () =>
       (result ??= (async () => {
         const { start, end } = periodOf(invoice);
-        const open = end > nowUs(ctx);
+        const open = isOpen(ctx, invoice);
         // One after the other: a failed read of the invoice's charges starts no walk of its month.
         const charges = await shape.tally();
-        const period = open ? await uninvoicedOf(ctx, invoice.organizationId, start, end) : undefined;
+        // The month's charges not invoiced yet are its periodic invoice's to come, not a purchase's.
+        const period = open && invoice.type === 'periodic' ? await uninvoicedOf(ctx, invoice.organizationId, start, end) : undefined;
         return reconcile(invoice, charges, open, period?.uninvoiced);
       })()),
   };
@@ -222,7 +226,8 @@ const InvoiceReconciliationRef = builder.objectRef<InvoiceReconciliationShape>('
             { reconciliation: r.invoice.organizationId, invoice: r.invoice.id },
             'KEY_ASC',
             async () => {
-              const periodic = r.invoice.type === 'periodic';
+              // Billing API v2alpha1 serves this month's consumption only: other months have none to compare.
+              const periodic = r.invoice.type === 'periodic' && (ctx.billing.version !== 'v2alpha1' || periodOf(r.invoice).end > nowUs(ctx));
               const [tally, consumption] = await Promise.all([r.tally(), periodic ? consumptionOf(ctx, r.invoice.organizationId, periodOf(r.invoice).period) : []]);
               const rows = new Map<string, SkuRow>();
               for (const s of tally.bySku.values()) rows.set(`${s.sku}\u0000${s.currency}`, { sku: s.sku, currency: s.currency, charges: s.nanos, chargeCount: s.count, consumption: periodic ? 0n : undefined });
@@ -279,7 +284,11 @@ const PeriodReconciliationRef = builder.objectRef<PeriodShape>('PeriodReconcilia
       description: 'Σ of the invoices’ untaxed totals (discounts applied), per currency.',
       resolve: async (p) => {
         const sums: Sums = new Map();
-        for (const i of await p.invoices()) if (i.totalUntaxed) sumInto(sums, i.totalUntaxed.currency, toNanos(i.totalUntaxed));
+        for (const i of await p.invoices()) {
+          // Never a total that silently leaves an invoice out.
+          if (!i.totalUntaxed) throw new UpstreamBadResponseError(`scaleway sent invoice ${i.id} without total_untaxed`, { upstream: 'scaleway' });
+          sumInto(sums, i.totalUntaxed.currency, toNanos(i.totalUntaxed));
+        }
         return moneyOf(sums);
       },
     }),
@@ -321,6 +330,9 @@ builder.objectField(OrganizationRef, 'reconciliation', (t) =>
       const start = BigInt(Date.UTC(y, m, 1)) * US_PER_MS;
       const end = BigInt(Date.UTC(y, m + 1, 1)) * US_PER_MS;
       if (start > nowUs(ctx)) throw badInput('`billingPeriod` is in the future', 'billingPeriod');
+      if (ctx.billing.version === 'v2alpha1' && end <= nowUs(ctx)) {
+        throw badInput('Billing API v2alpha1 serves the consumption of the current month only: reconcile past months on v2beta1', 'billingPeriod');
+      }
       let invoices: Promise<InvoiceShape[]> | undefined;
       return {
         organizationId: org.id,
@@ -328,15 +340,21 @@ builder.objectField(OrganizationRef, 'reconciliation', (t) =>
         start,
         end,
         invoices: () =>
-          (invoices ??= offsetConnection(
-            ctx.sources.invoices({
-              organizationId: org.id,
-              startedAfter: new Date(Number(start / US_PER_MS)).toISOString(),
-              startedBefore: new Date(Number(end / US_PER_MS)).toISOString(),
-              orderBy: 'start_date_asc',
-            }),
-            {},
-          ).all()),
+          (invoices ??= (async () => {
+            const list = await offsetConnection(
+              ctx.sources.invoices({
+                organizationId: org.id,
+                startedAfter: new Date(Number(start / US_PER_MS)).toISOString(),
+                startedBefore: new Date(Number(end / US_PER_MS)).toISOString(),
+                orderBy: 'start_date_asc',
+              }),
+              { first: MAX_PERIOD_INVOICES + 1 },
+            ).edges.then((edges) => edges.map((e) => e.node));
+            if (list.length > MAX_PERIOD_INVOICES) {
+              throw badInput(`${args.billingPeriod} has more than ${MAX_PERIOD_INVOICES} invoices: reconcile them through \`invoices(startedAfter:, startedBefore:)\`, a page at a time`, 'billingPeriod');
+            }
+            return list;
+          })()),
         charges: () => uninvoicedOf(ctx, org.id, start, end),
       };
     },

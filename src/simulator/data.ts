@@ -329,8 +329,8 @@ function makeInvoices(r: Random, org: SimOrganization, count: number, now: Date)
     const m = now.getUTCMonth() - (kind === 'periodic' ? monthsBack++ : r.int(1, Math.max(1, monthsBack)));
     const start = new Date(Date.UTC(y, m, kind === 'periodic' ? 1 : r.int(1, 28), kind === 'periodic' ? 0 : r.int(0, 23)));
     const issued = new Date(Date.UTC(y, m + 1, r.int(1, 3), r.int(8, 17), r.int(0, 59), r.int(0, 59), r.int(0, 999)));
-    // The two most recent invoices are not issued yet: number 0 and null dates, as upstream.
-    const draft = i < 2;
+    // This month's periodic invoice is not issued yet: number 0 and null dates, as upstream.
+    const draft = i < 1;
     const untaxed = amount(r, kind === 'periodic' ? 40_000 : 3_000).times(kind === 'credit_note' ? -1 : 1);
     const tax = untaxed.times('0.2').toDecimalPlaces(9, Decimal.ROUND_HALF_EVEN);
     const discount = r.chance(0.3) ? amount(r, 50).negated() : new Exact(0);

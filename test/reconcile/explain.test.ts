@@ -120,3 +120,12 @@ describe('reconcile, found by review', () => {
     expect(minorUnits('EUR')).toBe(2);
   });
 });
+
+describe('a charge not invoiced yet', () => {
+  it('is one whose invoice_id is "", absent or the zero UUID (what Scaleway sends is unknown)', async () => {
+    const { charge: unmarshal } = await import('../../src/upstreams/scaleway/unmarshal.js');
+    const wire = { price: { currency_code: 'EUR', units: 1, nanos: 0 }, start_date: '2026-11-01T00:00:00Z', end_date: '2026-11-01T23:59:59.999999Z' };
+    for (const invoice_id of ['', undefined, '00000000-0000-0000-0000-000000000000']) expect(unmarshal({ ...wire, invoice_id } as never, '$').invoiceId).toBeUndefined();
+    expect(unmarshal({ ...wire, invoice_id: '4dea1dad-0000-4000-8000-00000000000b' } as never, '$').invoiceId).toBe('4dea1dad-0000-4000-8000-00000000000b');
+  });
+});

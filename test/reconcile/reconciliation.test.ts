@@ -233,7 +233,75 @@ describe('docs/reconciliation.md', () => {
     // The table of docs/reconciliation.md, row by row.
     expect(row('2026-11')).toEqual(['-0.408396708', 'OUT_OF_PERIOD -0.4, ROUNDING -0.008396708', 'WITHIN_TOLERANCE', '1']);
     expect(row('2026-10')).toEqual(['0', '', 'MATCHED', '1']);
-    expect(row('2026-09')).toEqual(['-12.487038101', 'DISCOUNT -12.5, ROUNDING 0.012961899', 'WITHIN_TOLERANCE', '1']);
+    expect(row('2026-09')).toEqual(['-22.327038101', 'DISCOUNT -22.34, ROUNDING 0.012961899', 'WITHIN_TOLERANCE', '1']);
     expect(row('2026-08')).toEqual(['24.988015334', 'ROUNDING -0.011984666, UNEXPLAINED 25', 'MISMATCHED', '1']);
+  });
+});
+
+describe('reconciliation, found by review', () => {
+  const own = useStack({ now: NOW, finopsPageSize: 1000 });
+  const acme = () => own.sim.data.organizations[0]!;
+  const periodic = (period: string) => own.sim.data.invoices.get(acme().id)!.find((i) => i.type === 'periodic' && month(i.billingPeriod) === period)!;
+  const nodeId = (inv: SimInvoice) => Buffer.from(`Invoice:${acme().id}/${inv.id}`).toString('base64');
+
+  it('is OPEN for a draft of a closed month, and leaves this month’s uninvoiced charges to its periodic invoice', async () => {
+    // First in this stack, before any read of the invoices (their wire form is built once): October's invoice still a draft,
+    // one purchase moved to this month.
+    periodic('2026-10').state = 'draft';
+    const purchase = own.sim.data.invoices.get(acme().id)!.find((i) => i.type === 'purchase')!;
+    Object.assign(purchase, { startDate: '2026-12-01T09:00:00Z', billingPeriod: '2026-12-01T00:00:00Z', stopDate: '2026-12-31T23:59:59.999999Z' });
+    const r = await own.query(`{ organization { invoices(first: 100, startedAfter: "2026-10-01T00:00:00Z") { edges { node { invoiceId reconciliation { status explanations { kind } } } } } }
+      reconciliation(billingPeriod: "2026-10") { status } } }`.replace('} } } } } }\n      reconciliation', '} } } } }\n      reconciliation'));
+    expect(r.errors).toBeUndefined();
+    const by = new Map(r.data.organization.invoices.edges.map((e: any) => [e.node.invoiceId, e.node.reconciliation]));
+    expect((by.get(periodic('2026-10').id) as any).status).toBe('OPEN');
+    expect(r.data.organization.reconciliation.status).toBe('OPEN');
+    expect((by.get(purchase.id) as any).status).toBe('OPEN');
+    expect((by.get(purchase.id) as any).explanations.map((e: any) => e.kind)).not.toContain('UNINVOICED_CHARGES');
+    expect((by.get(periodic('2026-12').id) as any).explanations.map((e: any) => e.kind)).toContain('UNINVOICED_CHARGES');
+  });
+
+  it('says the same of an invoice read alone or among others, however late a charge naming it', async () => {
+    // A charge of June billed on November's invoice: five months late, beyond the margin looked in.
+    const june = own.sim.data.charges.get(acme().id)!.find((c) => month(c.startDate) === '2026-06');
+    const late = june ?? own.sim.data.charges.get(acme().id)!.find((c) => month(c.startDate) === '2026-08')!;
+    const was = late.invoiceId;
+    late.invoiceId = periodic('2026-11').id;
+    try {
+      const alone = await own.query(`query($id: ID!) { node(id: $id) { ... on Invoice { reconciliation { chargeCount chargesTotal { amount } } } } }`, { id: nodeId(periodic('2026-11')) });
+      const among = await own.query(`{ organization { invoices(first: 100, startedAfter: "2026-01-01T00:00:00Z", invoiceType: PERIODIC) { edges { node { invoiceId reconciliation { chargeCount chargesTotal { amount } } } } } } }`);
+      const there = among.data.organization.invoices.edges.find((e: any) => e.node.invoiceId === periodic('2026-11').id).node.reconciliation;
+      expect(there).toEqual(alone.data.node.reconciliation);
+    } finally {
+      late.invoiceId = was;
+    }
+  });
+
+  it('refuses a nested `first` out of range before the invoices above it are read', async () => {
+    const r = await own.query(`{ organization { invoices(first: 2) { edges { node { reconciliation { bySku(first: 600) { totalCount } } } } } } }`);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'first' });
+    expect(own.sim.calls()).toHaveLength(0);
+  });
+
+  it('costs a period’s invoices for as many as it may list (100), selections under them included', async () => {
+    const r = await own.query(`{ organization { reconciliation(billingPeriod: "2026-11") { invoices { reconciliation { status bySku(first: 500) { edges { node { sku } } } } } } } }`);
+    expect(r.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COSTLY');
+    expect(own.sim.calls()).toHaveLength(0);
+  });
+});
+
+describe('reconciliation on Billing API v2alpha1', () => {
+  const alpha = useStack({ now: NOW, finopsPageSize: 1000, version: 'v2alpha1' });
+  it('reconciles past invoices without their consumption, and refuses a past period before any call', async () => {
+    const r = await alpha.query(`{ organization { invoices(first: 8, invoiceType: PERIODIC) { edges { node { reconciliation { status bySku(first: 3) { edges { node { sku consumptionTotal { amount } delta { amount } } } } } } } } } }`);
+    expect(r.errors).toBeUndefined();
+    const past = r.data.organization.invoices.edges.map((e: any) => e.node.reconciliation).filter((x: any) => x.status !== 'OPEN');
+    expect(past.length).toBeGreaterThan(0);
+    for (const rec of past) for (const e of rec.bySku.edges) expect(e.node.consumptionTotal).toBeNull();
+    alpha.sim.resetLog();
+    const p = await alpha.query(`{ organization { reconciliation(billingPeriod: "2026-10") { status } } }`);
+    expect(p.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'billingPeriod' });
+    expect(alpha.sim.calls()).toHaveLength(0);
   });
 });

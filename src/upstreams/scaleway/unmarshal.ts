@@ -198,6 +198,9 @@ export function discount(value: JsonValue | undefined, path: string): Discount {
   };
 }
 
+/** A charge not invoiced yet: what Scaleway sends then is unknown, so "", absent and the zero UUID all mean none. */
+const invoiceIdOf = (id: string | undefined) => (id && id !== '00000000-0000-0000-0000-000000000000' ? id : undefined);
+
 /** FinOps charge: all 12 documented fields; the two name fields arrived in 2026-07 and may be absent. */
 export function charge(value: JsonValue | undefined, path: string): Charge {
   const o = object(value, path);
@@ -207,7 +210,7 @@ export function charge(value: JsonValue | undefined, path: string): Charge {
     projectId: optionalUuid(o.project_id, path, 'project_id'),
     projectName: optionalString(o.project_name, path, 'project_name'),
     sku: optionalString(o.sku, path, 'sku'),
-    invoiceId: optionalString(o.invoice_id, path, 'invoice_id') || undefined,
+    invoiceId: invoiceIdOf(optionalString(o.invoice_id, path, 'invoice_id')),
     resourceId: optionalString(o.resource_id, path, 'resource_id'),
     resourceName: optionalString(o.resource_name, path, 'resource_name'),
     price: money(o.price, path, 'price'),
