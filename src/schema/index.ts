@@ -11,6 +11,7 @@ import './scalr.js';
 import './report.js';
 import './cost-reports.js';
 import './usage-report.js';
+import './focus.js';
 
 builder.queryType({ description: 'Cloud bills: Scaleway Billing and FinOps, Scalr usage.' });
 
