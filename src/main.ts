@@ -154,6 +154,7 @@ async function main(): Promise<void> {
     ready: () => ready,
     graphiql: config.graphiql,
     limits: config.limits,
+    focusExport: config.focusExport,
     requestTimeoutMs: config.deadlines.requestMs,
     // Demo mode serves simulated data: it runs open, and says so.
     auth: config.demo ? { mode: 'none', tokens: [] } : config.auth,
