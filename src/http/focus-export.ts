@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FetchAPI, Plugin, YogaLogger } from 'graphql-yoga';
 import { GraphQLError } from 'graphql';
 import { mayReadOrganization } from '../access/caller.js';
@@ -60,6 +61,13 @@ function exportQuery(services: Services, request: Request, url: URL, fetchAPI: F
   return { organizationId, billingPeriod, grain };
 }
 
+/** A failure in the export's own words: its limits are FOCUS_EXPORT_*, not the graph's. */
+function reason(error: unknown, limits: FocusExportLimits): string {
+  if (error instanceof DeadlineError) return `This export took longer than ${limits.timeoutMs} ms (FOCUS_EXPORT_TIMEOUT_MS)`;
+  if (error instanceof BudgetExceededError) return `This export needs more than ${limits.maxUpstreamCalls} upstream calls (FOCUS_EXPORT_MAX_UPSTREAM_CALLS)`;
+  return error instanceof Error ? error.message : String(error);
+}
+
 const STATUS: Record<string, number> = { UPSTREAM_TIMEOUT: 504, UPSTREAM_RATE_LIMITED: 503, UPSTREAM_BUSY: 503 };
 
 /** A failure before the first byte, as a coded JSON answer; undefined for one nobody foresaw. */
@@ -68,10 +76,9 @@ function failureAnswer(fetchAPI: FetchAPI, error: unknown, limits: FocusExportLi
     const retry: Record<string, string> = error.retryAfter === undefined ? {} : { 'retry-after': String(error.retryAfter) };
     return problem(fetchAPI, STATUS[error.code] ?? 502, error.code, error.message, { upstream: upstreamExtensions(error).upstream }, retry);
   }
-  if (error instanceof DeadlineError) return problem(fetchAPI, 504, 'REQUEST_TIMEOUT', error.message, { limitMs: limits.timeoutMs, variable: 'FOCUS_EXPORT_TIMEOUT_MS' });
+  if (error instanceof DeadlineError) return problem(fetchAPI, 504, 'REQUEST_TIMEOUT', reason(error, limits), { limitMs: limits.timeoutMs, variable: 'FOCUS_EXPORT_TIMEOUT_MS' });
   if (error instanceof BudgetExceededError) {
-    const message = `This export needs more than ${limits.maxUpstreamCalls} upstream calls (FOCUS_EXPORT_MAX_UPSTREAM_CALLS)`;
-    return problem(fetchAPI, 503, 'QUERY_TOO_COSTLY', message, { limit: limits.maxUpstreamCalls, variable: 'FOCUS_EXPORT_MAX_UPSTREAM_CALLS' });
+    return problem(fetchAPI, 503, 'QUERY_TOO_COSTLY', reason(error, limits), { limit: limits.maxUpstreamCalls, variable: 'FOCUS_EXPORT_MAX_UPSTREAM_CALLS' });
   }
   if (error instanceof UnsupportedQueryError) return badInput(fetchAPI, error.message, error.argument ?? 'billingPeriod');
   if (error instanceof GraphQLError && error.extensions?.code === 'BAD_USER_INPUT') return badInput(fetchAPI, error.message, String(error.extensions.argument ?? ''));
@@ -115,70 +122,81 @@ async function focusExport(services: Services, limits: FocusExportLimits, reques
   let pending: string | undefined = csvHeader() + (first.done ? '' : lines(first.value));
   let finished = first.done === true;
   let over = false;
-  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
-  const encoder = new TextEncoder();
+  let reading = false;
   const end = () => {
     over = true;
     budget.end();
     budget.signal.removeEventListener('abort', onAbort);
   };
+  /** The next chunk of the file (a page of rows), or null at its end. */
+  const nextChunk = async (): Promise<string | null> => {
+    if (pending !== undefined) {
+      const chunk = pending;
+      pending = undefined;
+      return chunk;
+    }
+    if (finished) return null;
+    const next = await batches.next();
+    if (next.done) return null;
+    rows += next.value.length;
+    return lines(next.value);
+  };
+  /**
+   * A Node stream, not a web one: its buffer is bounded in bytes (a page at a time, read again only
+   * once the client has taken it), and a failure reaches a `fetch` reader as an error (the web
+   * stream of the fetch ponyfill swallows it, and the body would hang).
+   */
+  const body: Readable = new Readable({
+    highWaterMark: 64 * 1024,
+    read() {
+      if (!reading && !over) void pump();
+    },
+    destroy(error, callback) {
+      // The client went (or the file was cut): the upstream reading stops too.
+      if (!over) end();
+      void batches.return(undefined).catch(() => {});
+      callback(error);
+    },
+  });
+  const pump = async () => {
+    reading = true;
+    try {
+      for (let more = true; more && !over; ) {
+        const chunk = await nextChunk();
+        if (over) return;
+        if (chunk === null) {
+          end();
+          logger.debug(`${what}: ${rows} rows, ${budget.calls} upstream calls`);
+          body.push(null);
+          return;
+        }
+        more = body.push(Buffer.from(chunk, 'utf8'));
+      }
+    } catch (error) {
+      fail(error);
+    } finally {
+      reading = false;
+    }
+  };
   /** The file cannot be finished: the client must see the transfer end early, never end cleanly. */
   const fail = (error: unknown) => {
     if (over) return;
     end();
-    const text = `${what} cut after ${rows} rows: ${error instanceof Error ? error.message : String(error)}`;
+    const text = `${what} cut after ${rows} rows: ${reason(error, limits)}`;
     if (error instanceof ClientGoneError) logger.debug(text);
     else logger.warn(text);
     void batches.return(undefined).catch(() => {});
-    try {
-      if (res) {
-        res.destroy();
-        controller?.close();
-      } else controller?.error(error);
-    } catch {
-      // Closed already.
-    }
+    if (res) {
+      // On a socket: the connection goes, before the chunked body's last chunk.
+      res.destroy();
+      body.push(null);
+    } else body.destroy(new Error(`The export was cut: ${reason(error, limits)}`));
   };
   // The deadline (or the client going) also ends a transfer that waits on a slow reader, not only on the upstream.
   const onAbort = () => fail(budget.signal.reason);
   budget.signal.addEventListener('abort', onAbort, { once: true });
 
-  const body = new fetchAPI.ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c;
-    },
-    async pull(c) {
-      if (over) return;
-      try {
-        if (pending === undefined) {
-          const next = await batches.next();
-          if (over) return;
-          if (next.done) finished = true;
-          else {
-            rows += next.value.length;
-            pending = lines(next.value);
-          }
-        }
-        if (pending !== undefined) {
-          c.enqueue(encoder.encode(pending));
-          pending = undefined;
-        }
-        if (finished) {
-          end();
-          logger.debug(`${what}: ${rows} rows, ${budget.calls} upstream calls`);
-          c.close();
-        }
-      } catch (error) {
-        fail(error);
-      }
-    },
-    cancel() {
-      // The client went: the upstream reading stops too.
-      if (!over) end();
-      void batches.return(undefined).catch(() => {});
-    },
-  });
-  return new fetchAPI.Response(body, {
+  return new fetchAPI.Response(body as unknown as BodyInit, {
     status: 200,
     headers: {
       'content-type': 'text/csv; charset=utf-8',
