@@ -7,9 +7,10 @@ import { periodBounds } from './format.js';
 import { chargeRow, consumptionRow, type FocusGrain, periodFacts, periodicInvoiceQuery, periodRows, skuFacts } from './rows.js';
 
 /**
- * A billing period's FOCUS rows read from the upstream in order, one batch per upstream page, a
- * page read only when the batch before it has been taken (the reader sets the pace): the CSV export
- * holds one page at a time, never the month. The order is the connection's, so that both answer
+ * A billing period's FOCUS rows read from the upstream in order, in batches (a consumption page, or
+ * a few hundred charges of a FinOps page as it arrives); the next page is asked for only once the
+ * reader has taken the last batch of the one before (the reader sets the pace): the CSV export holds
+ * a page at most, never the month. The order is the connection's, so that both answer
  * the same rows: consumption by category (then the tax lines and the discounts), charges by start.
  */
 
@@ -28,6 +29,9 @@ export interface FocusReading {
   /** Empty FinOps pages in a row, each with a next token, before the upstream is called broken. */
   maxEmptyPages: number;
 }
+
+/** Charge rows handed on at a time while a page arrives. */
+const BATCH = 50;
 
 /** The consumption order both the export and the connection read (stabler than `updated_at`, which moves as figures are recomputed). */
 export const FOCUS_CONSUMPTION_ORDER = 'category_name_asc' as const;
@@ -77,8 +81,11 @@ async function all<T>(pages: AsyncGenerator<Page<T>>): Promise<T[]> {
   return rows;
 }
 
-/** The rows of one organization's billing period at a grain, a batch per upstream page. */
-export async function* focusBatches(reading: FocusReading, query: FocusQuery): AsyncGenerator<FocusRow[]> {
+/**
+ * The rows of one organization's billing period at a grain, in batches, each row passed through
+ * `form` as soon as it is made (the CSV export keeps a row's line, not the row).
+ */
+export async function* focusBatches<T>(reading: FocusReading, query: FocusQuery, form: (row: FocusRow) => T): AsyncGenerator<T[]> {
   const { billing, finops } = reading;
   const { organizationId, billingPeriod } = query;
   const page = (p: number) => ({ page: p, pageSize: BILLING_MAX_PAGE_SIZE });
@@ -88,9 +95,9 @@ export async function* focusBatches(reading: FocusReading, query: FocusQuery): A
   if (query.grain === 'CONSUMPTION') {
     const invoices = await all(pagesOf((p) => billing.listInvoices(periodicInvoiceQuery(organizationId, billingPeriod), page(p))));
     const facts = periodFacts(organizationId, billingPeriod, invoices);
-    for await (const p of consumptionPages()) yield p.rows.map((c) => consumptionRow(c, facts, p.updatedAt));
+    for await (const p of consumptionPages()) yield p.rows.map((c) => form(consumptionRow(c, facts, p.updatedAt)));
     const taxes = await all(pagesOf((p) => billing.listTaxes({ organizationId, billingPeriod }, page(p))));
-    yield periodRows(facts, taxes);
+    yield periodRows(facts, taxes).map(form);
     return;
   }
 
@@ -101,10 +108,31 @@ export async function* focusBatches(reading: FocusReading, query: FocusQuery): A
   let token: string | undefined;
   let empty = 0;
   for (;;) {
-    const rows: FocusRow[] = [];
-    // Rows are mapped as the page's bytes arrive; the page is never held whole.
-    const p = await finops.eachCharge(charges, reading.finopsPageSize, token, (c) => rows.push(chargeRow(c, organizationId, skus, false)));
-    yield rows;
+    // Rows are mapped as the page's bytes arrive and handed on in small batches, while the rest of
+    // the page is still coming: with a reader that keeps up, no row outlives its batch.
+    const rows: T[] = [];
+    let done = false;
+    let wake: (() => void) | undefined;
+    const woken = () => {
+      wake?.();
+      wake = undefined;
+    };
+    const page = finops
+      .eachCharge(charges, reading.finopsPageSize, token, (c) => {
+        rows.push(form(chargeRow(c, organizationId, skus, false)));
+        if (rows.length >= BATCH) woken();
+      })
+      .finally(() => {
+        done = true;
+        woken();
+      });
+    // Its failure is met below, once the rows before it are handed on.
+    page.catch(() => {});
+    while (!done || rows.length > 0) {
+      if (rows.length >= BATCH || (done && rows.length > 0)) yield rows.splice(0);
+      else await new Promise<void>((resolve) => (wake = resolve));
+    }
+    const p = await page;
     if (!p.nextToken) return;
     empty = p.rows === 0 ? empty + 1 : 0;
     if (empty > reading.maxEmptyPages) throw new UpstreamBadResponseError(`scaleway answered more than ${reading.maxEmptyPages} empty pages in a row, each with a next token (MAX_EMPTY_TOKEN_PAGES)`, { upstream: 'scaleway' });

@@ -7,7 +7,6 @@ import type { FocusExportLimits } from '../config/limits.js';
 import type { Services } from '../context.js';
 import { upstreamExtensions } from '../errors.js';
 import { csvHeader, csvLine } from '../focus/csv.js';
-import type { FocusRow } from '../focus/columns.js';
 import type { FocusGrain } from '../focus/rows.js';
 import { focusBatches, type FocusQuery } from '../focus/stream.js';
 import { Budget, BudgetExceededError, ClientGoneError, DeadlineError } from '../lib/budget.js';
@@ -86,7 +85,6 @@ function failureAnswer(fetchAPI: FetchAPI, error: unknown, limits: FocusExportLi
   return undefined;
 }
 
-const lines = (rows: FocusRow[]) => rows.map(csvLine).join('');
 
 /** The node:http response under a request (absent under `yoga.fetch`), to cut when a file cannot be finished. */
 type NodeResponse = { destroy(error?: Error): void };
@@ -104,11 +102,12 @@ async function focusExport(services: Services, limits: FocusExportLimits, reques
     budget.end();
     return badInput(fetchAPI, 'The FOCUS export needs Billing API v2beta1 (taxes and past periods)', 'billingPeriod');
   }
-  const batches = focusBatches({ billing, finops, finopsPageSize: services.settings.finopsPageSize, maxEmptyPages: services.settings.tokenPageLimits.emptyPages }, query);
+  // Each row becomes its CSV line at once: a page waiting for a slow client holds lines, not rows.
+  const batches = focusBatches({ billing, finops, finopsPageSize: services.settings.finopsPageSize, maxEmptyPages: services.settings.tokenPageLimits.emptyPages }, query, csvLine);
   const what = `FOCUS export ${query.billingPeriod} ${query.grain}`;
 
   // The first page before the answer: a failure there is a coded answer, not a cut file.
-  let first: IteratorResult<FocusRow[]>;
+  let first: IteratorResult<string[]>;
   try {
     first = await batches.next();
   } catch (error) {
@@ -119,7 +118,7 @@ async function focusExport(services: Services, limits: FocusExportLimits, reques
   }
 
   let rows = first.done ? 0 : first.value.length;
-  let pending: string | undefined = csvHeader() + (first.done ? '' : lines(first.value));
+  let pending: string | undefined = csvHeader() + (first.done ? '' : first.value.join(''));
   let finished = first.done === true;
   let over = false;
   let reading = false;
@@ -139,7 +138,7 @@ async function focusExport(services: Services, limits: FocusExportLimits, reques
     const next = await batches.next();
     if (next.done) return null;
     rows += next.value.length;
-    return lines(next.value);
+    return next.value.join('');
   };
   /**
    * A Node stream, not a web one: its buffer is bounded in bytes (a page at a time, read again only
