@@ -20,6 +20,7 @@ const variables: Record<string, unknown> = {
   'charge-report.graphql': { from: monthStart(0), to: day(-1), granularity: 'DAY', groupBy: ['PROJECT'], first: 10 },
   'consumption-report.graphql': { fromPeriod: period(11), toPeriod: period(0), groupBy: ['CATEGORY'], first: 20 },
   'usage-report.graphql': { from: day(30), to: day(0), granularity: 'DAY', groupBy: ['WORKSPACE'], first: 20 },
+  'focus-rows.graphql': { billingPeriod: period(1), grain: 'CONSUMPTION', first: 50 },
 };
 
 const order = Object.keys(variables);

@@ -123,3 +123,19 @@ describe('Organization.focusRows: scope', () => {
     expect(mine.data.organization.focusRows.edges[0].node.billingAccountId).toBe(ACME);
   });
 });
+
+describe('the GraphiQL tab of FOCUS rows', () => {
+  it('runs with the variables GraphiQL opens it with', async () => {
+    const { examples } = await import('../../src/http/graphiql.js');
+    const tab = examples.find((e) => e.query.includes('query FocusRows'))!;
+    // The tab's variables are of the day the gateway starts: a gateway on today's clock.
+    const today = await startStack();
+    try {
+      const r = await today.query(tab.query, JSON.parse(tab.variables));
+      expect(r.errors).toBeUndefined();
+      expect(r.data.organization.focusRows.edges.length).toBeGreaterThan(0);
+    } finally {
+      await today.close();
+    }
+  });
+});
