@@ -1,7 +1,7 @@
 /**
  * `npm run bench:focus`: the memory of a FOCUS CSV export of 100,000+ rows (docs/benchmark.md).
  *
- *   npm run bench:focus -- [--latency 25] [--runs 3] [--charges 330000]
+ *   npm run bench:focus -- [--latency 25] [--runs 3] [--charges 330000]     (BENCH_CACHE=1: the cache on)
  *
  * The simulator's size switch (SIM_CHARGES_PER_ORG) puts about `charges` FinOps charges on its
  * first organization over this month and the two before; 330,000 gives last month 100,000 rows or
@@ -28,7 +28,8 @@ const TARGET_MB = 50;
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 const sim = await startSimulator(latency, charges);
-const gateway = await startGateway(sim);
+// BENCH_CACHE=1: the cache of upstream answers with its defaults (a page is then read whole, its text kept within CACHE_MAX_MB).
+const gateway = await startGateway(sim, undefined, process.env.BENCH_CACHE === '1' ? { CACHE_TTL_OPEN_SECONDS: undefined, CACHE_TTL_CLOSED_SECONDS: undefined } : {});
 const agent = new Agent({ connections: 4, keepAliveTimeout: 30_000 });
 const base = gateway.url.replace(/\/graphql$/, '');
 const now = new Date();
