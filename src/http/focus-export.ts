@@ -165,7 +165,8 @@ async function focusExport(services: Services, limits: FocusExportLimits, reques
         if (over) return;
         if (chunk === null) {
           end();
-          logger.debug(`${what}: ${rows} rows, ${budget.calls} upstream calls`);
+          // The request's log line left with the headers: this one says what the file held.
+          logger.info(`${what}: ${rows} rows, ${budget.calls} upstream calls`);
           body.push(null);
           return;
         }

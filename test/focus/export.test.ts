@@ -6,7 +6,7 @@ import { request } from 'undici';
 import { sha256 } from '../../src/config/tokens.js';
 import { generate } from '../../src/simulator/data.js';
 import { GATEWAY_TOKEN_ACME, GATEWAY_TOKEN_ALL } from '../helpers/secrets.js';
-import { type Stack, startStack, useStack } from '../helpers/stack.js';
+import { SECRET, type Stack, startStack, useStack } from '../helpers/stack.js';
 import { record, transcriptLogger } from '../helpers/transcript.js';
 import { connectionRows, exportCsv } from './read.js';
 
@@ -222,6 +222,21 @@ describe('GET /export/focus.csv', () => {
       record('focus backpressure', `${whilePaused} of ${pages} FinOps pages read while the client paused; ${bytes} bytes`);
       expect(pages).toBeGreaterThan(25);
       expect(whilePaused).toBeLessThan(pages / 2);
+
+      // A client that goes mid-file: the gateway stops calling the upstream.
+      big.sim.resetLog();
+      const gone = await request(`${base}/export/focus.csv?billingPeriod=2026-11&grain=CHARGE`);
+      let read = 0;
+      for await (const chunk of gone.body) {
+        read += (chunk as Buffer).length;
+        if (read > 2_000_000) break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const afterGone = big.sim.calls(CHARGES).length;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(big.sim.calls(CHARGES).length).toBe(afterGone);
+      expect(afterGone).toBeLessThan(pages / 2);
+      expect(big.sim.inFlight).toBe(0);
     } finally {
       await close();
       await big.close();
@@ -269,6 +284,21 @@ describe('GET /export/focus.csv: who may read', () => {
     expect(JSON.parse(body)).toEqual({ error: { code: 'NOT_FOUND', message: `Organization ${GLOBEX} not found` } });
     expect(tokens.sim.log).toHaveLength(0);
     expect(acmeOnly.sim.log).toHaveLength(0);
+  });
+
+  it('asks a passthrough caller for its own Scaleway key (401 without), and reads with it', async () => {
+    const passthrough = await startStack({ now: NOW, auth: { mode: 'passthrough', tokens: [] } });
+    try {
+      const none = await get(passthrough, 'billingPeriod=2026-11');
+      expect(none.status).toBe(401);
+      expect(passthrough.sim.log).toHaveLength(0);
+      const own = await get(passthrough, 'billingPeriod=2026-11', { 'x-auth-token': SECRET });
+      expect(own.status).toBe(200);
+      await own.text();
+      expect(passthrough.sim.log.every((c) => c.headers['x-auth-token'] === SECRET)).toBe(true);
+    } finally {
+      await passthrough.close();
+    }
   });
 
   it('serves the caller’s own organization, by default or by id', async () => {
