@@ -36,6 +36,19 @@ describe('Organization.focusRows', () => {
     expect(back.data.organization.focusRows.edges.map((e: any) => e.node)).toEqual(rows.slice(-5, -3));
   });
 
+  it('puts the tax and discount rows on a page of their own after a consumption list of whole pages', async () => {
+    const line = (i: number) => ({ value: { currency_code: 'EUR', units: 1, nanos: 0 }, product_name: 'PRO2-XXS', resource_name: 'PRO2-XXS - FR-PAR-2', sku: `/compute/pro2_xxs/run_fr-par-2#${i}`, project_id: seeded.organizations[0]!.projects[0]!.id, category_name: 'Compute', unit: 'minute', billed_quantity: '60' });
+    const page = (rows: unknown[]) => JSON.stringify({ consumptions: rows, total_count: 100, updated_at: '2026-10-02T06:00:00Z' });
+    const json = { 'content-type': 'application/json' };
+    stack.sim.inject({ path: '/billing/v2beta1/consumptions', query: { page: '1' }, status: 200, headers: json, body: page(Array.from({ length: 100 }, (_, i) => line(i))), times: 1 });
+    stack.sim.inject({ path: '/billing/v2beta1/consumptions', query: { page: '2' }, status: 200, headers: json, body: page([]), times: 1 });
+    const r = await stack.query(ROWS, { p: '2026-09', first: 500 });
+    expect(r.errors).toBeUndefined();
+    const c = r.data.organization.focusRows;
+    expect(c.totalCount).toBe(102);
+    expect(c.edges.slice(98).map((e: any) => e.node.chargeCategory)).toEqual(['Usage', 'Usage', 'Tax', 'Credit']);
+  });
+
   it('pages CHARGE grain forward by FinOps tokens, with no total', async () => {
     const whole: any[] = [];
     let after: string | null = null;
