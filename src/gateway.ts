@@ -8,7 +8,8 @@ import { ClientGoneError } from './lib/budget.js';
 import { examples } from './http/graphiql.js';
 import { loadExplorer, useExplorer } from './http/explorer.js';
 import { invoicePdfResponse } from './http/invoice-pdf.js';
-import type { QueryLimits } from './config/limits.js';
+import { useFocusExport } from './http/focus-export.js';
+import { DEFAULT_FOCUS_EXPORT_LIMITS, type FocusExportLimits, type QueryLimits } from './config/limits.js';
 import { limitPlugins } from './http/limits.js';
 import { quietExpected, useRequestLog, useUpstreamLog } from './http/log.js';
 import { trustedOperationNames, useGraphqlMetrics, useOps } from './http/ops.js';
@@ -26,6 +27,8 @@ export interface GatewayOptions extends Services {
   /** yoga's logging: false silences it, a level filters it, a logger receives it. Default `info`. */
   logging?: boolean | 'debug' | 'info' | 'warn' | 'error' | YogaLogger;
   limits: QueryLimits;
+  /** `GET /export/focus.csv`'s own upstream calls and deadline (defaults: DEFAULT_FOCUS_EXPORT_LIMITS). */
+  focusExport?: FocusExportLimits;
   /** A request's deadline (ms): every upstream call of it is aborted then, as when its client goes. */
   requestTimeoutMs?: number;
   auth: AuthSettings;
@@ -126,6 +129,7 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
       ...limitPlugins(options.limits, documentText(persisted.manifest)),
       usePersistedDocuments({ ...persisted, graphiql }),
       invoicePdfRoute(services, logger),
+      useFocusExport(services, options.focusExport ?? DEFAULT_FOCUS_EXPORT_LIMITS, logger),
       useUpstreamLog(logger),
       {
         onResponse({ request, response }) {

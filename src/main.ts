@@ -155,6 +155,7 @@ async function main(): Promise<void> {
     graphiql: config.graphiql,
     explorer: config.explorer,
     limits: config.limits,
+    focusExport: config.focusExport,
     requestTimeoutMs: config.deadlines.requestMs,
     // Demo mode serves simulated data: it runs open, and says so.
     auth: config.demo ? { mode: 'none', tokens: [] } : config.auth,

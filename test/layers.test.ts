@@ -17,7 +17,7 @@ const LAYERS: [name: string, matches: (path: string) => boolean][] = [
   ['observe', (p) => p.startsWith('src/observe/')],
   ['fleet', (p) => p.startsWith('src/fleet/')],
   ['upstreams', (p) => p.startsWith('src/upstreams/')],
-  ['domain', (p) => p.startsWith('src/access/') || p.startsWith('src/pagination/') || p.startsWith('src/reports/') || p.startsWith('src/reconcile/') || p === 'src/errors.ts' || p === 'src/clients.ts'],
+  ['domain', (p) => p.startsWith('src/access/') || p.startsWith('src/pagination/') || p.startsWith('src/reports/') || p.startsWith('src/reconcile/') || p.startsWith('src/focus/') || p === 'src/errors.ts' || p === 'src/clients.ts'],
   ['context', (p) => p === 'src/context.ts'],
   ['schema', (p) => p === 'src/builder.ts' || p.startsWith('src/schema/')],
   ['http', (p) => p.startsWith('src/http/') || p === 'src/gateway.ts'],

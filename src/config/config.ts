@@ -1,5 +1,5 @@
 import { type AuthMode, type AuthSettings, parseTokens } from './tokens.js';
-import { DEFAULT_LIMITS, type QueryLimits } from './limits.js';
+import { DEFAULT_FOCUS_EXPORT_LIMITS, DEFAULT_LIMITS, type FocusExportLimits, type QueryLimits } from './limits.js';
 import { readScwProfile, type ScwProfile } from './scw-file.js';
 import { type FleetConfig, readFleet } from './fleet.js';
 import { type BillingApiVersion, type HttpTimeouts, type RetryPolicy, scalrBaseUrl } from './upstreams.js';
@@ -35,6 +35,8 @@ export interface Config {
   /** A request's deadline, and the total time of one upstream answer's body once its headers came (for an invoice PDF: until its first bytes), ms. */
   deadlines: { requestMs: number; callMs: number };
   limits: QueryLimits;
+  /** `GET /export/focus.csv`: its own upstream calls and deadline. */
+  focusExport: FocusExportLimits;
   auth: AuthSettings;
   /** `GATEWAY_SIGNING_KEYS`: the first signs, all are accepted; absent outside production only (a random key is made). */
   signingKeys?: string[];
@@ -279,6 +281,10 @@ export function loadConfig(env: Env, readProfile: (env: Env) => ScwProfile | und
       maxResponseRows: int('MAX_RESPONSE_ROWS', DEFAULT_LIMITS.maxResponseRows, 1, 10_000_000),
       maxBodyBytes: int('MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes, 1_024, 100_000_000),
       introspection: bool('INTROSPECTION', DEFAULT_LIMITS.introspection),
+    },
+    focusExport: {
+      maxUpstreamCalls: int('FOCUS_EXPORT_MAX_UPSTREAM_CALLS', DEFAULT_FOCUS_EXPORT_LIMITS.maxUpstreamCalls, 1, 100_000),
+      timeoutMs: int('FOCUS_EXPORT_TIMEOUT_MS', DEFAULT_FOCUS_EXPORT_LIMITS.timeoutMs, 1_000, 3_600_000),
     },
     auth: { mode: (authMode || 'none') as AuthMode, tokens },
     signingKeys,

@@ -31,3 +31,14 @@ export const DEFAULT_LIMITS: QueryLimits = {
   maxBodyBytes: 1_048_576,
   introspection: true,
 };
+
+/** What one `GET /export/focus.csv` may spend: its own budget, apart from the graph's (docs/focus.md). */
+export interface FocusExportLimits {
+  /** Upstream calls one export may make (`FOCUS_EXPORT_MAX_UPSTREAM_CALLS`). */
+  maxUpstreamCalls: number;
+  /** Longest time one export may take, its transfer included (`FOCUS_EXPORT_TIMEOUT_MS`). */
+  timeoutMs: number;
+}
+
+/** A month of 1,000,000 FinOps charges at 1,000 a page; five minutes. */
+export const DEFAULT_FOCUS_EXPORT_LIMITS: FocusExportLimits = { maxUpstreamCalls: 1_000, timeoutMs: 300_000 };

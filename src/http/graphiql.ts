@@ -22,6 +22,7 @@ const variables: Record<string, unknown> = {
   'usage-report.graphql': { from: day(30), to: day(0), granularity: 'DAY', groupBy: ['WORKSPACE'], first: 20 },
   'invoice-reconciliation.graphql': { first: 6, skus: 5 },
   'period-reconciliation.graphql': { billingPeriod: period(1) },
+  'focus-rows.graphql': { billingPeriod: period(1), grain: 'CONSUMPTION', first: 50 },
 };
 
 const order = Object.keys(variables);

@@ -12,6 +12,7 @@ import './report.js';
 import './cost-reports.js';
 import './usage-report.js';
 import './reconciliation.js';
+import './focus.js';
 
 builder.queryType({ description: 'Cloud bills: Scaleway Billing and FinOps, Scalr usage.' });
 

@@ -3,7 +3,7 @@ import type { YogaLogger } from 'graphql-yoga';
 import type { AuthSettings } from '../../src/config/tokens.js';
 import { clientFactory } from '../../src/clients.js';
 import { createGateway } from '../../src/gateway.js';
-import { DEFAULT_LIMITS, type QueryLimits } from '../../src/config/limits.js';
+import { DEFAULT_LIMITS, type FocusExportLimits, type QueryLimits } from '../../src/config/limits.js';
 import { TotalHints } from '../../src/pagination/totals.js';
 import { Keyring } from '../../src/lib/keys.js';
 import { loadManifests, type Manifest, PROJECT_MANIFESTS } from '../../src/http/persisted.js';
@@ -44,6 +44,8 @@ export interface StackOptions {
   preferProfile?: string;
   auth?: AuthSettings;
   limits?: Partial<QueryLimits>;
+  /** `GET /export/focus.csv`'s own limits (default: production's). */
+  focusExport?: FocusExportLimits;
   retry?: RetryPolicy;
   /** Calls in flight per upstream (its pool's connections). */
   concurrency?: number;
@@ -138,6 +140,7 @@ export async function startStack(options: StackOptions = {}) {
     plugins: [recordResponses],
     // Production's defaults, so that every test runs under them.
     limits: { ...DEFAULT_LIMITS, ...options.limits },
+    focusExport: options.focusExport,
     requestTimeoutMs: options.requestTimeoutMs,
     auth,
     corsOrigins: options.corsOrigins,

@@ -44,6 +44,8 @@ export interface Consumption {
   unit?: string;
   billedQuantity?: DecimalText;
   consumerId?: string;
+  /** The consumer organization's name (sent since 2026-07). */
+  organizationName?: string;
   value: Money;
 }
 

@@ -109,6 +109,7 @@ function consumptionV2beta1(value: JsonValue | undefined, path: string): Consump
     unit: optionalString(o.unit, path, 'unit'),
     billedQuantity: optionalDecimal(o.billed_quantity, path, 'billed_quantity'),
     consumerId: optionalString(o.consumer_id, path, 'consumer_id'),
+    organizationName: optionalString(o.organization_name, path, 'organization_name'),
   };
 }
 

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { Exact } from '../../src/lib/money.js';
+import { useStack } from '../helpers/stack.js';
+import { connectionRows } from './read.js';
+
+/**
+ * At CONSUMPTION grain the rows of a billing period add up to its invoice: Σ BilledCost per
+ * InvoiceId equals the invoice's `total_taxed` as `Organization.invoices` serves it, within FOCUS
+ * 1.4's rounding tolerance max(100 × subunit, 0.5 × √rows × subunit). Every closed month the
+ * simulator has charges for, an older one (random consumption) and the current month (a draft).
+ */
+const NOW = new Date('2026-12-02T10:00:00Z');
+const stack = useStack({ now: NOW });
+const PERIODS = ['2026-05', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12'];
+const SUBUNIT = new Exact('0.01');
+const COLUMNS = ['InvoiceId', 'BilledCost', 'BillingCurrency', 'ChargeCategory'];
+
+/** FOCUS 1.4's reconciliation tolerance for a sum of `rows` rows. */
+const tolerance = (rows: number) => Exact.max(SUBUNIT.times(100), SUBUNIT.times(0.5).times(Math.sqrt(rows)));
+
+describe('FOCUS rows against invoices', () => {
+  it('has the tolerance of FOCUS 1.4’s examples', () => {
+    expect(new Exact('0.02').lte(tolerance(5))).toBe(true);
+    expect(new Exact('5.00').lte(tolerance(5))).toBe(false);
+    expect(new Exact('4.50').lte(tolerance(1_000_000))).toBe(true);
+    expect(new Exact('15.00').lte(tolerance(1_000_000))).toBe(false);
+  });
+
+  for (const period of PERIODS) {
+    it(`sums to each periodic invoice's total_taxed, ${period}, every organization with invoices`, async () => {
+      let checked = 0;
+      for (const org of stack.orgs) {
+        const invoices = await stack.query(
+          `query($o: UUID, $a: DateTime, $b: DateTime) { organization(id: $o) { invoices(first: 10, invoiceType: PERIODIC, startedAfter: $a, startedBefore: $b) { edges { node { invoiceId billingPeriod totalTaxed { amount currency } } } } } }`,
+          { o: org, a: `${period}-01T00:00:00Z`, b: new Date(Date.UTC(Number(period.slice(0, 4)), Number(period.slice(5)), 1)).toISOString() },
+        );
+        const listed = invoices.data.organization.invoices.edges.map((e: any) => e.node);
+        const { rows } = await connectionRows(stack, COLUMNS, { billingPeriod: period, grain: 'CONSUMPTION', organizationId: org });
+        if (listed.length === 0) {
+          expect(rows.every((r) => r.InvoiceId === null)).toBe(true);
+          continue;
+        }
+        expect(listed).toHaveLength(1);
+        const invoice = listed[0];
+        const mine = rows.filter((r) => r.InvoiceId === invoice.invoiceId);
+        // Every row of the invoice's currency is on it.
+        expect(rows.filter((r) => r.BillingCurrency === invoice.totalTaxed.currency && r.InvoiceId !== invoice.invoiceId)).toEqual([]);
+        expect(mine.filter((r) => r.ChargeCategory === 'Tax')).toHaveLength(1);
+        const sum = mine.reduce((s, r) => s.plus(r.BilledCost!), new Exact(0));
+        const delta = sum.minus(invoice.totalTaxed.amount).abs();
+        expect(delta.lte(tolerance(mine.length)), `${org} ${period}: Σ ${sum} vs ${invoice.totalTaxed.amount} over ${mine.length} rows`).toBe(true);
+        // The simulator's bills agree to the cent.
+        expect(delta.toFixed()).toBe('0');
+        checked++;
+      }
+      expect(checked).toBeGreaterThanOrEqual(4);
+    });
+  }
+
+  it('carries a Credit row for an invoice with a discount, negative, and the tax line as a Tax row', async () => {
+    const { rows } = await connectionRows(stack, ['ChargeCategory', 'BilledCost', 'ServiceName', 'SubAccountId', 'PricingQuantity', 'SkuId'], { billingPeriod: '2026-09', grain: 'CONSUMPTION' });
+    const credit = rows.filter((r) => r.ChargeCategory === 'Credit');
+    expect(credit).toEqual([{ ChargeCategory: 'Credit', BilledCost: '-12.5', ServiceName: 'Discount', SubAccountId: null, PricingQuantity: null, SkuId: null }]);
+    const tax = rows.filter((r) => r.ChargeCategory === 'Tax');
+    expect(tax).toHaveLength(1);
+    expect(tax[0]).toMatchObject({ ServiceName: 'Tax', SubAccountId: null, PricingQuantity: null, SkuId: null });
+  });
+});
