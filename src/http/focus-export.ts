@@ -212,8 +212,14 @@ export function useFocusExport(services: Services, limits: FocusExportLimits, lo
   return {
     onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       if (url.pathname !== FOCUS_EXPORT_PATH) return;
-      const res = (serverContext as { res?: NodeResponse } | undefined)?.res;
-      return focusExport(services, limits, request, url, fetchAPI, logger, res)
+      const node = serverContext as { req?: { httpVersion?: string }; res?: NodeResponse } | undefined;
+      // HTTP/1.0 has no chunked encoding: a file cut short would end as a whole one does, by closing.
+      if (node?.req?.httpVersion === '1.0') {
+        return endResponse(
+          problem(fetchAPI, 505, 'HTTP_VERSION_NOT_SUPPORTED', 'The export is streamed in chunks, so that a file cut short is never taken for a whole one: use HTTP/1.1 (behind a proxy: proxy_http_version 1.1)'),
+        );
+      }
+      return focusExport(services, limits, request, url, fetchAPI, logger, node?.res)
         .catch((error: unknown) => {
           logger.error(error);
           return problem(fetchAPI, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error');
