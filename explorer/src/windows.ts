@@ -46,13 +46,14 @@ export function presetWindow(preset: Preset, now: Date, custom?: { from: string;
 }
 
 /**
- * Month to date: this month from its first instant to the next whole hour (charges come by the
- * hour at best), last month over the same span from its first instant (never past its end), and
- * what the run rate extrapolates to: the whole month.
+ * Month to date: this month from its first instant to the start of today (UTC), as FinOps charges
+ * come about a day late (today's hours would hold next to nothing yet, and pull the comparison and
+ * the run rate down); on the 1st, its first day so far. Last month over the same span from its
+ * first instant (never past its end), and what the run rate extrapolates to: the whole month.
  */
 export function monthToDate(now: Date): { from: string; to: string; previousFrom: string; previousTo: string; spanMs: number; monthMs: number } {
   const from = monthStart(now, 0);
-  const to = Math.max(Math.ceil(now.getTime() / HOUR) * HOUR, from + HOUR);
+  const to = Math.max(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()), from + DAY);
   const previous = monthStart(now, 1);
   const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
   return { from: instant(from), to: instant(to), previousFrom: instant(previous), previousTo: instant(Math.min(previous + (to - from), from)), spanMs: to - from, monthMs: next - from };
