@@ -88,7 +88,8 @@ const CORS_HEADERS = ['content-type', 'authorization', 'x-auth-token', 'x-scalr-
 export function createGateway(options: GatewayOptions): YogaServerInstance<Record<string, never>, Context> {
   const services: Services = { settings: options.settings, clientsFor: options.clientsFor, limits: { ...options.limits, requestTimeoutMs: options.requestTimeoutMs } };
   const graphiql = options.graphiql !== false;
-  const explorer = options.explorer !== false ? loadExplorer() : undefined;
+  // Passthrough callers authenticate with their Scaleway keys: the page does not ask a browser for those.
+  const explorer = options.explorer !== false && options.auth.mode !== 'passthrough' ? loadExplorer() : undefined;
   const own = new Secrets(options.secrets ?? []);
   const level = options.logging ?? 'info';
   const base = typeof level === 'object' ? level : createLogger(level === true ? 'info' : level === false ? 'silent' : level);

@@ -188,7 +188,8 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
   log.info(`billing-graph listening on http://${shown}:${port}/graphql (Scaleway Billing ${scaleway.billingApiVersion})`);
-  if (config.explorer) log.info(`Cost explorer on http://${shown}:${port}/`);
+  if (config.explorer && !passthrough) log.info(`Cost explorer on http://${shown}:${port}/`);
+  else if (config.explorer) log.info('No cost explorer with GATEWAY_AUTH=passthrough: the page does not ask a browser for Scaleway keys.');
   // Metrics on a port of their own: public there (a scraper holds no gateway token), nothing else served.
   const metricsServer =
     config.fleet.metricsPort === undefined

@@ -8,7 +8,7 @@ import { sha256 } from '../../src/config/tokens.js';
 import { EXPLORER_CSP } from '../../src/http/explorer.js';
 import { GATEWAY_TOKEN_ALL } from '../helpers/secrets.js';
 import { startGateway, waitFor } from '../helpers/process.js';
-import { PROJECT_DOCUMENTS, type Stack, useStack } from '../helpers/stack.js';
+import { PROJECT_DOCUMENTS, SECRET, type Stack, useStack } from '../helpers/stack.js';
 
 /**
  * The cost explorer's files over HTTP: the page at `/` and its assets, with their types, caching
@@ -174,6 +174,17 @@ describe('EXPLORER=false', () => {
       expect(gateway.output()).not.toContain('Cost explorer on');
     } finally {
       gateway.child.kill('SIGTERM');
+    }
+  });
+});
+
+describe('the explorer under passthrough', () => {
+  const stack = useStack({ auth: { mode: 'passthrough', tokens: [] } });
+  it('is not served: the page would have to ask a browser for Scaleway keys', async () => {
+    // Like any path the gateway does not serve: 401 to a caller without Scaleway credentials, 404 with them.
+    for (const path of ['/', ...files.filter((f) => f !== 'index.html').map((f) => `/explorer/${f}`)]) {
+      expect((await get(stack, path, { headers: { accept: 'text/html' } })).status, path).toBe(401);
+      expect((await get(stack, path, { headers: { accept: 'text/html', 'x-auth-token': SECRET } })).status, path).toBe(404);
     }
   });
 });
