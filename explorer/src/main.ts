@@ -64,7 +64,8 @@ function writeAddress(): void {
 /** Fills a picker with the ids the graph offers, keeping the one chosen when it is among them. */
 function offer(select: HTMLSelectElement, ids: string[], none: string): void {
   const chosen = select.value;
-  select.replaceChildren(...(ids.length ? ids.map((id, i) => h('option', { value: id }, i === 0 ? `${id} (default)` : id)) : [h('option', { value: '' }, none)]));
+  // No "(default)" mark: the first offered is the gateway's default only when this caller may read that one.
+  select.replaceChildren(...(ids.length ? ids.map((id) => h('option', { value: id }, id)) : [h('option', { value: '' }, none)]));
   select.value = ids.includes(chosen) ? chosen : (ids[0] ?? '');
 }
 
