@@ -126,9 +126,9 @@ export type DiscountMode =
 
 /** Which Scaleway rows FOCUS rows are made of (docs/focus.md). */
 export type FocusGrain =
-  /** FOCUS-shaped: one row per raw FinOps charge lying wholly in the period, oldest first. Deviations: no quantities (PricingQuantity null on Usage rows), no tax or discount rows; not an invoice total. */
+  /** FOCUS-shaped: one row per raw FinOps charge lying wholly in the period (a charge spanning two months is in neither), oldest first. Deviations: no quantities (PricingQuantity null on Usage rows), no tax, discount or purchase rows; not an invoice total. Costs as much as a report (it reads every consumption page of the month). */
   | 'CHARGE'
-  /** FOCUS-conformant: one row per consumption line of the period (per project, SKU and currency), then one Tax row per tax line and one Credit row per invoice discount; every row carries the period's periodic invoice, so BilledCost sums to its total. */
+  /** FOCUS-conformant (one documented deviation: Purchase rows have no quantity): one row per consumption line of the period (per project, SKU and currency), then one Tax row per tax line and one Credit row per periodic invoice discount, then, for each purchase invoice and credit note of the period, one Purchase (or correcting Credit) row for its untaxed total and one Tax row for its tax. Every row carries its invoice, so BilledCost sums to each invoice's total. */
   | 'CONSUMPTION';
 
 /** Kind of invoice. */

@@ -1,11 +1,12 @@
+import { UpstreamBadResponseError } from '../upstreams/errors.js';
 import type { Charge, Consumption, Invoice, InvoiceQuery, Tax } from '../upstreams/scaleway/model.js';
 import type { FocusRow } from './columns.js';
 import { focusDecimal, focusExclusiveEnd, focusInstant, focusMoney, periodBounds } from './format.js';
 import { isRecurringUnit, localityOf, pricingUnitOf, serviceCategoryOf, skuService } from './vocabulary.js';
 
 /**
- * Scaleway rows as FOCUS rows (docs/focus.md has the table): consumption lines, tax lines and the
- * invoice discount at CONSUMPTION grain, raw FinOps charges at CHARGE grain. What the upstream does
+ * Scaleway rows as FOCUS rows (docs/focus.md has the table): consumption lines, tax lines, the
+ * invoice discount and the month's purchase invoices and credit notes at CONSUMPTION grain, raw FinOps charges at CHARGE grain. What the upstream does
  * not give is null, never made up; the fallbacks are the documented ones.
  */
 
@@ -24,7 +25,6 @@ type Varying = Omit<
   | 'resourceType'
   | 'skuPriceDetails'
   | 'tags'
-  | 'chargeClass'
   | `${'host' | 'service' | ''}ProviderName`
   | 'providerName'
   | 'publisherName'
@@ -49,7 +49,7 @@ function row(v: Varying): FocusRow {
     billingPeriodEnd: v.billingPeriodEnd,
     billingPeriodStart: v.billingPeriodStart,
     chargeCategory: v.chargeCategory,
-    chargeClass: null,
+    chargeClass: v.chargeClass,
     chargeDescription: v.chargeDescription,
     chargeFrequency: v.chargeFrequency,
     chargePeriodEnd: v.chargePeriodEnd,
@@ -102,7 +102,7 @@ function row(v: Varying): FocusRow {
   };
 }
 
-/** What every row of one organization's billing period shares: its bounds, its periodic invoices, its name. */
+/** What every row of one organization's billing period shares: its bounds, its invoices, its name. */
 export interface PeriodFacts {
   organizationId: string;
   /** `YYYY-MM`. */
@@ -111,25 +111,31 @@ export interface PeriodFacts {
   end: string;
   /** The period's periodic invoices (one per currency, usually one). */
   invoices: Invoice[];
+  /** The period's other invoices (purchases, credit notes), in the list's order. */
+  others: Invoice[];
   organizationName?: string;
 }
 
-/** The invoice list call that finds a period's periodic invoice: a day's margin before (the upstream's "after" may be strict), kept by period in {@link periodFacts}. */
-export function periodicInvoiceQuery(organizationId: string, billingPeriod: string): InvoiceQuery {
+/**
+ * The invoice list call that finds a period's invoices, every type: a day's margin before (the
+ * upstream's "after" may be strict), kept by period in {@link periodFacts}.
+ */
+export function periodInvoiceQuery(organizationId: string, billingPeriod: string): InvoiceQuery {
   const { start, end } = periodBounds(billingPeriod);
   return {
     organizationId,
     startedAfter: new Date(Date.parse(start) - 86_400_000).toISOString(),
     startedBefore: new Date(Date.parse(end)).toISOString(),
-    type: 'periodic',
     orderBy: 'start_date_asc',
   };
 }
 
-/** The facts of a period from the invoice list's rows: only periodic invoices of that very period. */
+/** The facts of a period from the invoice list's rows: only invoices of that very period, the periodic ones apart. */
 export function periodFacts(organizationId: string, billingPeriod: string, listed: Invoice[]): PeriodFacts {
-  const invoices = listed.filter((i) => i.type === 'periodic' && (i.billingPeriod ?? i.startDate ?? '').startsWith(billingPeriod));
-  return { organizationId, billingPeriod, ...periodBounds(billingPeriod), invoices, organizationName: invoices.find((i) => i.organizationName)?.organizationName };
+  const mine = listed.filter((i) => (i.billingPeriod ?? i.startDate ?? '').startsWith(billingPeriod));
+  const invoices = mine.filter((i) => i.type === 'periodic');
+  const others = mine.filter((i) => i.type !== 'periodic');
+  return { organizationId, billingPeriod, ...periodBounds(billingPeriod), invoices, others, organizationName: [...invoices, ...others].find((i) => i.organizationName)?.organizationName };
 }
 
 const currencyOf = (invoice: Invoice) => invoice.totalTaxed?.currency ?? invoice.totalUntaxed?.currency;
@@ -143,17 +149,18 @@ function invoiceIn(facts: PeriodFacts, currency: string): Invoice | undefined {
 function periodRow(
   facts: PeriodFacts,
   invoice: Invoice | undefined,
-  v: Pick<Varying, 'billedCost' | 'billingCurrency' | 'chargeCategory' | 'chargeDescription' | 'chargeFrequency' | 'serviceName' | 'xSource'>,
+  v: Pick<Varying, 'billedCost' | 'billingCurrency' | 'chargeCategory' | 'chargeDescription' | 'chargeFrequency' | 'serviceName' | 'xSource'> & { chargeClass?: 'Correction' | null },
 ): FocusRow {
   return row({
     availabilityZone: null,
     billedCost: v.billedCost,
     billingAccountId: facts.organizationId,
-    billingAccountName: facts.organizationName ?? null,
+    billingAccountName: invoice?.organizationName ?? facts.organizationName ?? null,
     billingCurrency: v.billingCurrency,
     billingPeriodEnd: facts.end,
     billingPeriodStart: facts.start,
     chargeCategory: v.chargeCategory,
+    chargeClass: v.chargeClass ?? null,
     chargeDescription: v.chargeDescription,
     chargeFrequency: v.chargeFrequency,
     chargePeriodEnd: facts.end,
@@ -203,6 +210,7 @@ export function consumptionRow(c: Consumption, facts: PeriodFacts, updatedAt: st
     billingPeriodEnd: facts.end,
     billingPeriodStart: facts.start,
     chargeCategory: 'Usage',
+    chargeClass: null,
     chargeDescription: dash(c.productName, c.resourceName),
     chargeFrequency: isRecurringUnit(c.unit) ? 'Recurring' : 'Usage-Based',
     chargePeriodEnd: facts.end,
@@ -265,9 +273,60 @@ export function creditRows(facts: PeriodFacts): FocusRow[] {
   });
 }
 
-/** What comes after the consumption lines at CONSUMPTION grain: the tax lines, then the discounts. */
+/** How a non-periodic invoice is exported: its ChargeCategory, ChargeClass, ServiceName and description. */
+const KINDS = {
+  purchase: { chargeCategory: 'Purchase', chargeClass: null, serviceName: 'Purchase', what: 'Purchase invoice' },
+  // A credit note amends what an invoice billed: a Correction.
+  credit_note: { chargeCategory: 'Credit', chargeClass: 'Correction', serviceName: 'Credit Note', what: 'Credit note' },
+  // A type this gateway does not know (v2beta1 sends none today): an Adjustment, named as what it is.
+  unknown: { chargeCategory: 'Adjustment', chargeClass: null, serviceName: 'Invoice', what: 'Invoice of unknown type' },
+} as const;
+
+/**
+ * A purchase invoice or a credit note of the period: one row for its untaxed total (Purchase, or a
+ * Credit that corrects), and one Tax row for its `total_tax` when non-zero, both on that invoice, so
+ * that they sum to its `total_taxed`. The invoice list gives totals only: no quantity, unit, SKU,
+ * project or place (null, the documented deviation for Purchase rows).
+ */
+export function invoiceRows(invoice: Invoice, facts: PeriodFacts): FocusRow[] {
+  if (invoice.type === 'periodic') return [];
+  const kind = KINDS[invoice.type];
+  const untaxed = invoice.totalUntaxed;
+  if (!untaxed) throw new UpstreamBadResponseError(`scaleway listed ${kind.what.toLowerCase()} ${invoice.id} without its total_untaxed`, { upstream: 'scaleway' });
+  const named = invoice.number === undefined ? kind.what : `${kind.what} ${invoice.number}`;
+  const rows = [
+    periodRow(facts, invoice, {
+      billedCost: focusMoney(untaxed),
+      billingCurrency: untaxed.currency,
+      chargeCategory: kind.chargeCategory,
+      chargeClass: kind.chargeClass,
+      chargeDescription: named,
+      chargeFrequency: 'One-Time',
+      serviceName: kind.serviceName,
+      xSource: 'billing.invoices',
+    }),
+  ];
+  const tax = invoice.totalTax;
+  if (tax && !tax.amount.isZero()) {
+    rows.push(
+      periodRow(facts, invoice, {
+        billedCost: focusMoney(tax),
+        billingCurrency: tax.currency,
+        chargeCategory: 'Tax',
+        chargeClass: kind.chargeClass,
+        chargeDescription: `Tax of ${named.charAt(0).toLowerCase()}${named.slice(1)}`,
+        chargeFrequency: 'One-Time',
+        serviceName: 'Tax',
+        xSource: 'billing.invoices',
+      }),
+    );
+  }
+  return rows;
+}
+
+/** What comes after the consumption lines at CONSUMPTION grain: the tax lines, the discounts, then the other invoices' rows. */
 export function periodRows(facts: PeriodFacts, taxes: Tax[]): FocusRow[] {
-  return [...taxes.map((t) => taxRow(t, facts)), ...creditRows(facts)];
+  return [...taxes.map((t) => taxRow(t, facts)), ...creditRows(facts), ...facts.others.flatMap((i) => invoiceRows(i, facts))];
 }
 
 /** What the month's consumption tells of a SKU, for charges (which name no product, category or unit). */
@@ -301,6 +360,7 @@ export function chargeRow(c: Charge, organizationId: string, skus: SkuFacts, cla
     billingPeriodEnd: period.end,
     billingPeriodStart: period.start,
     chargeCategory: 'Usage',
+    chargeClass: null,
     chargeDescription: dash(known?.productName ?? skuService(c.sku), c.resourceName ?? c.resourceId),
     chargeFrequency: 'Usage-Based',
     chargePeriodEnd: exclusiveEndOf(c.endDate),

@@ -1,10 +1,11 @@
+import { badInput } from '../errors.js';
 import { UpstreamBadResponseError } from '../upstreams/errors.js';
 import { BILLING_MAX_PAGE_SIZE, type ScalewayBillingClient } from '../upstreams/scaleway/client.js';
 import type { ScalewayFinOpsClient } from '../upstreams/scaleway/finops.js';
-import type { ChargeQuery, Consumption, ConsumptionPage, ConsumptionQuery, Page } from '../upstreams/scaleway/model.js';
+import type { ChargeQuery, Consumption, ConsumptionPage, ConsumptionQuery, Invoice, Page, Tax } from '../upstreams/scaleway/model.js';
 import type { FocusRow } from './columns.js';
 import { periodBounds } from './format.js';
-import { chargeRow, consumptionRow, type FocusGrain, periodFacts, periodicInvoiceQuery, periodRows, skuFacts } from './rows.js';
+import { chargeRow, consumptionRow, type FocusGrain, periodFacts, periodInvoiceQuery, periodRows, skuFacts } from './rows.js';
 
 /**
  * A billing period's FOCUS rows read from the upstream in order, in batches (a consumption page, or
@@ -54,11 +55,12 @@ export function consumptionIdentity(c: Consumption): string {
 const changed = (what: string) => new UpstreamBadResponseError(`scaleway ${what} while it was being read; retry the export`, { upstream: 'scaleway' });
 
 /** Every page of a page-number list, in order, each checked against the first one's total. */
-async function* pagesOf<T, P extends Page<T>>(fetch: (page: number) => Promise<P>, identity?: (row: T) => string): AsyncGenerator<P> {
+async function* pagesOf<T, P extends Page<T>>(fetch: (page: number) => Promise<P>, identity?: (row: T) => string, bound?: (total: number) => void): AsyncGenerator<P> {
   let total: number | undefined;
   const seen = new Set<string>();
   for (let page = 1; ; page++) {
     const p = await fetch(page);
+    if (total === undefined) bound?.(p.totalCount);
     total ??= p.totalCount;
     if (p.totalCount !== total) throw changed('list changed');
     const expected = Math.max(0, Math.min(BILLING_MAX_PAGE_SIZE, total - (page - 1) * BILLING_MAX_PAGE_SIZE));
@@ -81,6 +83,34 @@ async function all<T>(pages: AsyncGenerator<Page<T>>): Promise<T[]> {
   return rows;
 }
 
+/** The invoices a month may have (every type), read in one page; a month with more is refused, never cut. */
+export const MAX_FOCUS_INVOICES = BILLING_MAX_PAGE_SIZE;
+
+/** The billing client calls that read a period's invoices and taxes: the graph's and the export's alike. */
+export type PeriodReader = Pick<ScalewayBillingClient, 'listInvoices' | 'listTaxes'>;
+
+const fullPage = (p: number) => ({ page: p, pageSize: BILLING_MAX_PAGE_SIZE });
+
+/**
+ * Every invoice listed for a period (all types, a day's margin before: {@link periodInvoiceQuery}),
+ * checked as every list is; more than MAX_FOCUS_INVOICES is BAD_USER_INPUT before a second page.
+ */
+export async function readPeriodInvoices(billing: PeriodReader, organizationId: string, billingPeriod: string): Promise<Invoice[]> {
+  const rows: Invoice[] = [];
+  const bound = (total: number) => {
+    if (total > MAX_FOCUS_INVOICES) {
+      throw badInput(`${billingPeriod} has more than ${MAX_FOCUS_INVOICES} invoices (${total} listed): too many for FOCUS rows; read them through \`invoices(startedAfter:, startedBefore:)\``, 'billingPeriod');
+    }
+  };
+  for await (const p of pagesOf((n) => billing.listInvoices(periodInvoiceQuery(organizationId, billingPeriod), fullPage(n)), undefined, bound)) rows.push(...p.rows);
+  return rows;
+}
+
+/** Every tax line of a period, each page checked against the total (a short or long page is UPSTREAM_BAD_RESPONSE). */
+export function readPeriodTaxes(billing: PeriodReader, organizationId: string, billingPeriod: string): Promise<Tax[]> {
+  return all(pagesOf((n) => billing.listTaxes({ organizationId, billingPeriod }, fullPage(n))));
+}
+
 /**
  * The rows of one organization's billing period at a grain, in batches, each row passed through
  * `form` as soon as it is made (the CSV export keeps a row's line, not the row).
@@ -93,10 +123,9 @@ export async function* focusBatches<T>(reading: FocusReading, query: FocusQuery,
     pagesOf<Consumption, ConsumptionPage>((p) => billing.listConsumptions(periodConsumptionQuery(organizationId, billingPeriod), page(p)), consumptionIdentity);
 
   if (query.grain === 'CONSUMPTION') {
-    const invoices = await all(pagesOf((p) => billing.listInvoices(periodicInvoiceQuery(organizationId, billingPeriod), page(p))));
-    const facts = periodFacts(organizationId, billingPeriod, invoices);
+    const facts = periodFacts(organizationId, billingPeriod, await readPeriodInvoices(billing, organizationId, billingPeriod));
     for await (const p of consumptionPages()) yield p.rows.map((c) => form(consumptionRow(c, facts, p.updatedAt)));
-    const taxes = await all(pagesOf((p) => billing.listTaxes({ organizationId, billingPeriod }, page(p))));
+    const taxes = await readPeriodTaxes(billing, organizationId, billingPeriod);
     yield periodRows(facts, taxes).map(form);
     return;
   }

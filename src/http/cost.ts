@@ -33,7 +33,8 @@ export const RECONCILIATION_COST = 10;
  *   once per id;
  * - a report (`chargeReport`, `consumptionReport`, `usageReport`) and a period's reconciliation
  *   cost REPORT_COST plus what they select (their upstream pages count against MAX_UPSTREAM_CALLS
- *   as they are read); an invoice's reconciliation costs RECONCILIATION_COST plus what it selects;
+ *   as they are read), and so does `focusRows(grain: CHARGE)` on top of its rows (it reads every
+ *   consumption page of the month, whatever its `first`); an invoice's reconciliation costs RECONCILIATION_COST plus what it selects;
  * - every other field costs what it selects.
  * A `first` or `last` out of range, at any depth, throws its BAD_USER_INPUT here.
  * Each fragment is costed once and reused at every spread, so the time is linear in the document
@@ -80,7 +81,9 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
       count(args.first as number | undefined, 'first');
       count(args.last as number | undefined, 'last');
       const rows = Math.max(0, Number(args.first ?? args.last ?? DEFAULT_PAGE) || 0);
-      return rows + rows * selected;
+      // FOCUS rows at CHARGE grain read every consumption page of the month before the first charge: a report's share.
+      const fixed = type.name === 'FocusRowConnection' && args.grain === 'CHARGE' ? REPORT_COST : 0;
+      return fixed + rows + rows * selected;
     }
     // A period's invoices: an unpaged list, bounded when read and costed for its bound.
     if (parent.name === 'PeriodReconciliation' && node.name.value === 'invoices') return MAX_PERIOD_INVOICES * selected;

@@ -4,8 +4,8 @@ import { builder } from '../builder.js';
 import { type Context, stableKey } from '../context.js';
 import { badInput } from '../errors.js';
 import { FOCUS_COLUMNS, FOCUS_FIELDS, type FocusRow } from '../focus/columns.js';
-import { chargeRow, consumptionRow, type FocusGrain, type PeriodFacts, periodFacts, periodicInvoiceQuery, periodRows, type SkuFacts, skuFacts } from '../focus/rows.js';
-import { consumptionIdentity, periodChargeQuery, periodConsumptionQuery } from '../focus/stream.js';
+import { chargeRow, consumptionRow, type FocusGrain, type PeriodFacts, periodFacts, periodRows, type SkuFacts, skuFacts } from '../focus/rows.js';
+import { consumptionIdentity, periodChargeQuery, periodConsumptionQuery, readPeriodInvoices, readPeriodTaxes } from '../focus/stream.js';
 import type { Page } from '../lib/page.js';
 import { timestampMicros } from '../lib/time.js';
 import { forwardCount, tokenConnection } from '../pagination/connection.js';
@@ -22,11 +22,11 @@ const FocusGrainEnum = builder.enumType('FocusGrain', {
   values: {
     CONSUMPTION: {
       description:
-        "FOCUS-conformant: one row per consumption line of the period (per project, SKU and currency), then one Tax row per tax line and one Credit row per invoice discount; every row carries the period's periodic invoice, so BilledCost sums to its total.",
+        "FOCUS-conformant (one documented deviation: Purchase rows have no quantity): one row per consumption line of the period (per project, SKU and currency), then one Tax row per tax line and one Credit row per periodic invoice discount, then, for each purchase invoice and credit note of the period, one Purchase (or correcting Credit) row for its untaxed total and one Tax row for its tax. Every row carries its invoice, so BilledCost sums to each invoice's total.",
     },
     CHARGE: {
       description:
-        'FOCUS-shaped: one row per raw FinOps charge lying wholly in the period, oldest first. Deviations: no quantities (PricingQuantity null on Usage rows), no tax or discount rows; not an invoice total.',
+        'FOCUS-shaped: one row per raw FinOps charge lying wholly in the period (a charge spanning two months is in neither), oldest first. Deviations: no quantities (PricingQuantity null on Usage rows), no tax, discount or purchase rows; not an invoice total. Costs as much as a report (it reads every consumption page of the month).',
     },
   } as const,
 });
@@ -64,15 +64,9 @@ function period(ctx: Context, organizationId: string, billingPeriod: string): Pr
   const key = `${organizationId} ${billingPeriod}`;
   let read = cache.get(key);
   if (!read) {
-    const invoices = offsetConnection(ctx.sources.invoices(periodicInvoiceQuery(organizationId, billingPeriod)), {}).all();
-    const taxes = (async () => {
-      const rows: Tax[] = [];
-      for (let page = 1; ; page++) {
-        const p: Page<Tax> = await ctx.billing.listTaxes({ organizationId, billingPeriod }, { page, pageSize: BILLING_MAX_PAGE_SIZE });
-        rows.push(...p.rows);
-        if (p.rows.length === 0 || page * BILLING_MAX_PAGE_SIZE >= p.totalCount) return rows;
-      }
-    })();
+    // The export's readers, with its checks: a short or long page fails, never drops a row.
+    const invoices = readPeriodInvoices(ctx.billing, organizationId, billingPeriod);
+    const taxes = readPeriodTaxes(ctx.billing, organizationId, billingPeriod);
     cache.set(key, (read = Promise.all([invoices, taxes]).then(([listed, t]) => ({ facts: periodFacts(organizationId, billingPeriod, listed), taxes: t }))));
   }
   return read;
@@ -151,7 +145,8 @@ builder.objectField(OrganizationRef, 'focusRows', (t) =>
       },
       resolve: (org, args, ctx) => {
         if (args.billingPeriod > ctx.settings.now().toISOString().slice(0, 7)) throw badInput('`billingPeriod` is in the future: nothing is billed yet', 'billingPeriod');
-        if (ctx.billing.version !== 'v2beta1') throw badInput('FOCUS rows need Billing API v2beta1 (taxes and past periods)', 'billingPeriod');
+        // The gateway's configuration, not an argument, is what is wrong: no argument is named.
+        if (ctx.billing.version !== 'v2beta1') throw badInput('FOCUS rows need Billing API v2beta1 (taxes and past periods): this gateway is configured for v2alpha1 (SCW_BILLING_API_VERSION)');
         const grain: FocusGrain = args.grain ?? 'CONSUMPTION';
         if (grain === 'CONSUMPTION') return offsetConnection(consumptionGrain(ctx, org.id, args.billingPeriod), args);
         const first = forwardCount(args);
@@ -169,7 +164,7 @@ builder.objectField(OrganizationRef, 'focusRows', (t) =>
       fields: (t) => ({
         totalCount: t.int({
           nullable: true,
-          description: 'Rows of the period at CONSUMPTION grain (consumption lines, tax lines, discounts), over all pages; null at CHARGE grain (FinOps charges have no count).',
+          description: 'Rows of the period at CONSUMPTION grain (consumption lines, tax lines, discounts, purchase invoices and credit notes with their taxes), over all pages; null at CHARGE grain (FinOps charges have no count).',
           resolve: (c) => c.totalCount,
         }),
       }),

@@ -10,26 +10,38 @@ const seeded = generate(42, NOW);
 const ACME = seeded.organizations[0]!.id;
 const GLOBEX = seeded.organizations[1]!.id;
 const stack = useStack({ now: NOW });
+/** The rows of a month's purchase invoices and credit notes: one each, and one more for a non-zero tax. */
+const otherInvoiceRows = (org: string, period: string) =>
+  seeded.invoices
+    .get(org)!
+    .filter((i) => i.type !== 'periodic' && i.billingPeriod.startsWith(period))
+    .reduce((n, i) => n + (i.tax.isZero() ? 1 : 2), 0);
+const EDGES = `query($p: BillingPeriod!) { organization { focusRows(billingPeriod: $p, first: 500) { edges { node { chargeCategory billedCost } } } } }`;
 const codes = (r: any) => (r.errors ?? []).map((e: any) => e.extensions?.code);
 const ROWS = `query($p: BillingPeriod!, $g: FocusGrain, $first: Int, $after: String, $last: Int, $before: String) {
   organization { focusRows(billingPeriod: $p, grain: $g, first: $first, after: $after, last: $last, before: $before) {
     totalCount edges { cursor node { chargeCategory billedCost skuId subAccountId } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`;
 
 describe('Organization.focusRows', () => {
-  it('reads a CONSUMPTION page with three calls: the period’s invoice list, its consumption page, its taxes', async () => {
+  it('reads a CONSUMPTION page with three calls: the period’s invoice list (every type), its consumption page, its taxes', async () => {
     const r = await stack.query(ROWS, { p: '2026-11', first: 5 });
     expect(r.errors).toBeUndefined();
     expect(r.data.organization.focusRows.edges).toHaveLength(5);
     expect(stack.sim.log.map((c) => c.path).sort()).toEqual(['/billing/v2beta1/consumptions', '/billing/v2beta1/invoices', '/billing/v2beta1/taxes']);
     const invoices = stack.sim.calls('/billing/v2beta1/invoices')[0]!.query;
-    expect(Object.fromEntries(invoices)).toMatchObject({ invoice_type: 'periodic', billing_period_start_before: '2026-12-01T00:00:00.000Z' });
+    expect(Object.fromEntries(invoices)).toMatchObject({ billing_period_start_before: '2026-12-01T00:00:00.000Z', page_size: '100' });
+    // Purchases and credit notes too: no type filter.
+    expect(invoices.has('invoice_type')).toBe(false);
   });
 
-  it('pages CONSUMPTION grain both ways: the tax and discount rows come last', async () => {
+  it('pages CONSUMPTION grain both ways: the tax, discount and other invoices’ rows come last', async () => {
     const all = await stack.query(ROWS, { p: '2026-09', first: 500 });
     const rows = all.data.organization.focusRows.edges.map((e: any) => e.node);
     expect(all.data.organization.focusRows.totalCount).toBe(rows.length);
-    expect(rows.slice(-2).map((r: any) => r.chargeCategory)).toEqual(['Tax', 'Credit']);
+    const others = otherInvoiceRows(ACME, '2026-09');
+    expect(others).toBeGreaterThan(2);
+    expect(rows.slice(-others - 2, -others).map((r: any) => r.chargeCategory)).toEqual(['Tax', 'Credit']);
+    expect(rows.slice(-others).every((r: any) => ['Purchase', 'Credit', 'Tax'].includes(r.chargeCategory))).toBe(true);
     const last = await stack.query(ROWS, { p: '2026-09', last: 3 });
     expect(last.data.organization.focusRows.edges.map((e: any) => e.node)).toEqual(rows.slice(-3));
     const back = await stack.query(ROWS, { p: '2026-09', last: 2, before: last.data.organization.focusRows.pageInfo.startCursor });
@@ -45,8 +57,9 @@ describe('Organization.focusRows', () => {
     const r = await stack.query(ROWS, { p: '2026-09', first: 500 });
     expect(r.errors).toBeUndefined();
     const c = r.data.organization.focusRows;
-    expect(c.totalCount).toBe(102);
-    expect(c.edges.slice(98).map((e: any) => e.node.chargeCategory)).toEqual(['Usage', 'Usage', 'Tax', 'Credit']);
+    const others = otherInvoiceRows(ACME, '2026-09');
+    expect(c.totalCount).toBe(102 + others);
+    expect(c.edges.slice(98, 102).map((e: any) => e.node.chargeCategory)).toEqual(['Usage', 'Usage', 'Tax', 'Credit']);
   });
 
   it('pages CHARGE grain forward by FinOps tokens, with no total', async () => {
@@ -108,11 +121,45 @@ describe('Organization.focusRows', () => {
     expect(r.errors![0]!.extensions!.upstream).toBe('scaleway');
   });
 
+  it('refuses a short taxes page with UPSTREAM_BAD_RESPONSE, never a month without its Tax row (the CSV’s checks)', async () => {
+    stack.sim.inject({ path: '/billing/v2beta1/taxes', status: 200, headers: { 'content-type': 'application/json' }, body: '{"taxes":[],"total_count":1}', times: 1 });
+    const r = await stack.query(EDGES, { p: '2026-11' });
+    expect(codes(r)).toEqual(['UPSTREAM_BAD_RESPONSE']);
+    expect(r.errors![0]!.path!.slice(0, 2)).toEqual(['organization', 'focusRows']);
+  });
+
+  it('refuses a long taxes page with UPSTREAM_BAD_RESPONSE', async () => {
+    const tax = { description: 'VAT 20%', currency: 'EUR', rate: 0.2, total_tax_value: 1 };
+    stack.sim.inject({ path: '/billing/v2beta1/taxes', status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ taxes: [tax, tax], total_count: 1 }), times: 1 });
+    const r = await stack.query(EDGES, { p: '2026-11' });
+    expect(codes(r)).toEqual(['UPSTREAM_BAD_RESPONSE']);
+  });
+
+  it('costs CHARGE grain like a report: 7 aliases of first: 1 are QUERY_TOO_COSTLY, with no upstream call', async () => {
+    const aliases = Array.from({ length: 7 }, (_, i) => `a${i}: focusRows(billingPeriod: "2026-11", grain: CHARGE, first: 1) { edges { node { billedCost } } }`).join(' ');
+    const r = await stack.query(`{ organization { ${aliases} } }`);
+    expect(codes(r)).toEqual(['QUERY_TOO_COSTLY']);
+    expect(stack.sim.log).toHaveLength(0);
+    // One alone passes.
+    const one = await stack.query(`{ organization { focusRows(billingPeriod: "2026-11", grain: CHARGE, first: 1) { edges { node { billedCost } } } } }`);
+    expect(one.errors).toBeUndefined();
+  });
+
+  it('refuses a month of more than 100 listed invoices with a coded error, never a cut list', async () => {
+    stack.sim.inject({ path: '/billing/v2beta1/invoices', status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ invoices: [], total_count: 101 }), times: 1 });
+    const r = await stack.query(EDGES, { p: '2026-11' });
+    expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+    expect(r.errors![0]!.message).toMatch(/more than 100 invoices/);
+    expect(stack.sim.calls('/billing/v2beta1/invoices')).toHaveLength(1);
+  });
+
   it('answers BAD_USER_INPUT on Billing API v2alpha1, which has no taxes or past periods', async () => {
     const alpha = await startStack({ now: NOW, version: 'v2alpha1' });
     try {
       const r = await alpha.query(ROWS, { p: '2026-12', first: 1 });
       expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+      // No argument is wrong: the gateway's configuration is.
+      expect(r.errors![0]!.extensions!.argument).toBeUndefined();
       expect(alpha.sim.log).toHaveLength(0);
     } finally {
       await alpha.close();

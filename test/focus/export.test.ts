@@ -63,6 +63,11 @@ describe('GET /export/focus.csv', () => {
       expect(csv.rows.length).toBeGreaterThan(5);
       expect(csv.rows).toEqual(graph.rows);
       if (grain === 'CONSUMPTION') expect(graph.totalCount).toBe(csv.rows.length);
+      // Both carry the month's purchases and credit notes (the simulator's acme has both in September).
+      if (period === '2026-09') {
+        expect(csv.rows.some((r) => r.ChargeCategory === 'Purchase')).toBe(true);
+        expect(csv.rows.some((r) => r.ChargeCategory === 'Credit' && r.ChargeClass === 'Correction')).toBe(true);
+      }
     });
   }
 

@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { FOCUS_COLUMNS, FOCUS_FIELDS, type FocusRow } from '../../src/focus/columns.js';
 import { csvHeader, csvLine } from '../../src/focus/csv.js';
 import { focusDecimal, focusExclusiveEnd, focusInstant, periodBounds } from '../../src/focus/format.js';
-import { chargeRow, consumptionRow, creditRows, periodFacts, taxRow } from '../../src/focus/rows.js';
+import { chargeRow, consumptionRow, creditRows, invoiceRows, periodFacts, taxRow } from '../../src/focus/rows.js';
 import { localityOf, pricingUnitOf, serviceCategoryOf } from '../../src/focus/vocabulary.js';
 import { Exact, type Money } from '../../src/lib/money.js';
 import type { Charge, Consumption, Invoice } from '../../src/upstreams/scaleway/model.js';
@@ -101,6 +101,20 @@ describe('FOCUS rows', () => {
     expect(taxRow({ description: 'VAT 20%', currency: 'EUR', rate: '0.2', totalTaxValue: '20' }, facts)).toMatchObject({ chargeCategory: 'Tax', billedCost: '20.0', subAccountId: null, skuId: null, pricingQuantity: null, serviceName: 'Tax', serviceCategory: 'Other', pricingCategory: null });
     expect(creditRows(facts)).toEqual([expect.objectContaining({ chargeCategory: 'Credit', billedCost: '-5.5', listCost: '-5.5', invoiceId: '4dea1dad-0000-4000-8000-00000000000b' })]);
     expect(creditRows(periodFacts(ORG, '2026-06', [invoice({ totalDiscount: money('0') })]))).toEqual([]);
+  });
+
+  it('makes a purchase a Purchase row and a credit note a correcting Credit row, each with its tax, on its own invoice', () => {
+    const purchase = invoice({ id: 'p', type: 'purchase', number: 7, totalUntaxed: money('100'), totalTax: money('20'), totalTaxed: money('120') });
+    expect(invoiceRows(purchase, facts)).toEqual([
+      expect.objectContaining({ chargeCategory: 'Purchase', chargeClass: null, chargeFrequency: 'One-Time', billedCost: '100.0', invoiceId: 'p', chargeDescription: 'Purchase invoice 7', pricingQuantity: null, pricingUnit: null, skuId: null, xSource: 'billing.invoices' }),
+      expect.objectContaining({ chargeCategory: 'Tax', chargeClass: null, billedCost: '20.0', invoiceId: 'p', chargeDescription: 'Tax of purchase invoice 7', pricingQuantity: null }),
+    ]);
+    const note = invoice({ id: 'n', type: 'credit_note', totalUntaxed: money('-10'), totalTax: money('0'), totalTaxed: money('-10') });
+    expect(invoiceRows(note, facts)).toEqual([expect.objectContaining({ chargeCategory: 'Credit', chargeClass: 'Correction', billedCost: '-10.0', invoiceId: 'n', chargeDescription: 'Credit note' })]);
+    expect(() => invoiceRows(invoice({ type: 'purchase', totalUntaxed: undefined }), facts)).toThrow(/total_untaxed/);
+    expect(invoiceRows(invoice(), facts)).toEqual([]);
+    // The period's facts keep the other invoices of the period apart from the periodic one.
+    expect(facts.others.map((i) => i.id)).toEqual(['purchase']);
   });
 
   it('makes a charge a Usage row without quantity, its service from the month’s consumption or its SKU', () => {
