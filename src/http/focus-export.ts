@@ -100,7 +100,8 @@ async function focusExport(services: Services, limits: FocusExportLimits, reques
   const { billing, finops } = services.clientsFor(caller, budget, { refresh });
   if (billing.version !== 'v2beta1') {
     budget.end();
-    return badInput(fetchAPI, 'The FOCUS export needs Billing API v2beta1 (taxes and past periods)', 'billingPeriod');
+    // No argument is wrong: the gateway's configuration is.
+    return problem(fetchAPI, 400, 'BAD_USER_INPUT', 'The FOCUS export needs Billing API v2beta1 (taxes and past periods)');
   }
   // Each row becomes its CSV line at once: a page waiting for a slow client holds lines, not rows.
   const batches = focusBatches({ billing, finops, finopsPageSize: services.settings.finopsPageSize, maxEmptyPages: services.settings.tokenPageLimits.emptyPages }, query, csvLine);

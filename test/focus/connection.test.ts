@@ -160,6 +160,10 @@ describe('Organization.focusRows', () => {
       expect(codes(r)).toEqual(['BAD_USER_INPUT']);
       // No argument is wrong: the gateway's configuration is.
       expect(r.errors![0]!.extensions!.argument).toBeUndefined();
+      // The CSV route alike.
+      const csv = await alpha.yoga.fetch('http://gateway.test/export/focus.csv?billingPeriod=2026-11');
+      expect(csv.status).toBe(400);
+      expect((await csv.json()).error).toEqual({ code: 'BAD_USER_INPUT', message: expect.stringContaining('v2beta1') });
       expect(alpha.sim.log).toHaveLength(0);
     } finally {
       await alpha.close();
