@@ -215,6 +215,7 @@ export function useFocusExport(services: Services, limits: FocusExportLimits, lo
       if (url.pathname !== FOCUS_EXPORT_PATH) return;
       const node = serverContext as { req?: { httpVersion?: string }; res?: NodeResponse } | undefined;
       // HTTP/1.0 has no chunked encoding: a file cut short would end as a whole one does, by closing.
+      // (Read from node:http's request; `yoga.fetch` has none and streams in memory.)
       if (node?.req?.httpVersion === '1.0') {
         return endResponse(
           problem(fetchAPI, 505, 'HTTP_VERSION_NOT_SUPPORTED', 'The export is streamed in chunks, so that a file cut short is never taken for a whole one: use HTTP/1.1 (behind a proxy: proxy_http_version 1.1)'),

@@ -199,8 +199,9 @@ export function scalewayRoutes(data: SimData, secretKey: string, tokens: PageTok
     const order = oneOf(req, 'order_by', INVOICE_ORDERS, 'invoice_number_desc');
     const rows = sortedOnce(org ? (data.invoices.get(org.id) ?? []) : allInvoices(scope), order, invoiceKey).filter(
       (i) =>
-        (from === undefined || Date.parse(i.startDate) >= from) &&
-        (to === undefined || Date.parse(i.startDate) < to) &&
+        // v2beta1 filters on the billing period's start, v2alpha1 on the invoice's start.
+        (from === undefined || Date.parse(alpha ? i.startDate : i.billingPeriod) >= from) &&
+        (to === undefined || Date.parse(alpha ? i.startDate : i.billingPeriod) < to) &&
         (type === 'unknown_type' || i.type === type),
     );
     const page = paginate(req, rows);

@@ -19,9 +19,9 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-function raw(version: string): Promise<string> {
+function raw(version: string, connection = 'close'): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(`GET /export/focus.csv?billingPeriod=2026-11&grain=CHARGE HTTP/${version}\r\nHost: gateway.test\r\nConnection: close\r\n\r\n`));
+    const socket = connect(port, '127.0.0.1', () => socket.write(`GET /export/focus.csv?billingPeriod=2026-11&grain=CHARGE HTTP/${version}\r\nHost: gateway.test\r\nConnection: ${connection}\r\n\r\n`));
     let text = '';
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => (text += chunk));
@@ -36,6 +36,9 @@ describe('GET /export/focus.csv over HTTP/1.0', () => {
     expect(answer).toMatch(/^HTTP\/1\.[01] 505 /);
     expect(answer).toContain('"code":"HTTP_VERSION_NOT_SUPPORTED"');
     expect(stack.sim.calls()).toHaveLength(0);
+    // Asking to keep the connection open changes nothing: still no chunks to show a cut.
+    const kept = await raw('1.0', 'keep-alive');
+    expect(kept).toMatch(/^HTTP\/1\.[01] 505 /);
   });
 
   it('is served over HTTP/1.1, chunked', async () => {
