@@ -26,6 +26,7 @@ import type {
   PageRequest,
   TokenPage,
 } from './upstreams/scaleway/model.js';
+import { consumptionIdentity } from './upstreams/scaleway/model.js';
 
 /** What the graph needs of the configuration; built once from `Config` in the gateway. */
 export interface GraphSettings {
@@ -181,8 +182,6 @@ function scoped<Q extends { organizationId: string }, T>(
 /** The upstream lists as sources for the pagination adapter. */
 /** A row's identity in a page-number list, so that a read meeting one twice fails (see OffsetSource). */
 const byId = (row: { id: string }) => row.id;
-/** Consumption rows have no id: one row per project, SKU, currency and what describes them (never their figures, which are recomputed). */
-const consumptionIdentity = (c: Consumption) => [c.projectId, c.categoryName, c.productName, c.resourceName, c.sku, c.unit, c.consumerId, c.value.currency].join('\u0000');
 const usageIdentity = (u: UsageStatistic) => u.id ?? `${u.date ?? ''}\u0000${u.breakdownId ?? ''}`;
 
 function createSources(loaders: Loaders, settings: GraphSettings, budget: Budget, caller: Caller) {

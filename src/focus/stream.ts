@@ -2,7 +2,7 @@ import { badInput } from '../errors.js';
 import { UpstreamBadResponseError } from '../upstreams/errors.js';
 import { BILLING_MAX_PAGE_SIZE, type ScalewayBillingClient } from '../upstreams/scaleway/client.js';
 import type { ScalewayFinOpsClient } from '../upstreams/scaleway/finops.js';
-import type { ChargeQuery, Consumption, ConsumptionPage, ConsumptionQuery, Invoice, Page, Tax } from '../upstreams/scaleway/model.js';
+import { type ChargeQuery, type Consumption, type ConsumptionPage, type ConsumptionQuery, consumptionIdentity, type Invoice, type Page, type Tax } from '../upstreams/scaleway/model.js';
 import type { FocusRow } from './columns.js';
 import { periodBounds } from './format.js';
 import { chargeRow, consumptionRow, type FocusGrain, periodFacts, periodInvoiceQuery, periodRows, skuFacts } from './rows.js';
@@ -45,11 +45,6 @@ export function periodChargeQuery(organizationId: string, billingPeriod: string)
 
 export function periodConsumptionQuery(organizationId: string, billingPeriod: string): ConsumptionQuery {
   return { organizationId, billingPeriod, orderBy: FOCUS_CONSUMPTION_ORDER };
-}
-
-/** A consumption row's identity in its list (as the consumption connection has it): never its figures, which are recomputed. */
-export function consumptionIdentity(c: Consumption): string {
-  return [c.projectId, c.categoryName, c.productName, c.resourceName, c.sku, c.unit, c.consumerId, c.value.currency].join('\u0000');
 }
 
 const changed = (what: string) => new UpstreamBadResponseError(`scaleway ${what} while it was being read; retry the export`, { upstream: 'scaleway' });

@@ -1,7 +1,8 @@
 import { UpstreamBadResponseError } from '../upstreams/errors.js';
+import type { Money } from '../lib/money.js';
 import type { Invoice } from '../upstreams/scaleway/model.js';
-import { toNanos } from '../reports/sums.js';
-import type { ChargeTally, Sums } from './tally.js';
+import { type Sums, toNanos } from '../reports/sums.js';
+import type { ChargeTally } from './tally.js';
 import { roundToSubunit, toleranceNanos } from './tolerance.js';
 
 export type ReconciliationStatus = 'MATCHED' | 'WITHIN_TOLERANCE' | 'MISMATCHED' | 'OPEN' | 'NO_CHARGES';
@@ -30,13 +31,19 @@ export const MAX_PERIOD_INVOICES = 100;
 /** Worst first: the order a period's status is chosen by. */
 export const SEVERITY: ReconciliationStatus[] = ['MISMATCHED', 'WITHIN_TOLERANCE', 'MATCHED'];
 
+/** An invoice's `total_untaxed`; without it an invoice cannot be reconciled, nor summed into a period. */
+export function untaxedOf(invoice: Invoice): Money {
+  if (!invoice.totalUntaxed) throw new UpstreamBadResponseError(`scaleway sent invoice ${invoice.id} without total_untaxed`, { upstream: 'scaleway' });
+  return invoice.totalUntaxed;
+}
+
 /**
  * The arithmetic of docs/reconciliation.md, exact in nanos. `open`: the invoice's billing period
- * has not ended. `uninvoiced`: the period's charges on no invoice yet, read for open invoices only.
+ * has not ended, or it is a draft. `uninvoiced`: the period's charges on no invoice yet, read for
+ * open periodic invoices only.
  */
 export function reconcile(invoice: Invoice, tally: ChargeTally, open: boolean, uninvoiced?: Sums): InvoiceReconciliation {
-  const untaxed = invoice.totalUntaxed;
-  if (!untaxed) throw new UpstreamBadResponseError(`scaleway sent invoice ${invoice.id} without total_untaxed: it cannot be reconciled`, { upstream: 'scaleway' });
+  const untaxed = untaxedOf(invoice);
   const currency = untaxed.currency;
   const discount = invoice.totalDiscount && invoice.totalDiscount.currency === currency ? toNanos(invoice.totalDiscount) : 0n;
   const undiscounted = invoice.totalUndiscount?.currency === currency ? invoice.totalUndiscount : undefined;

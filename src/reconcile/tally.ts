@@ -1,11 +1,7 @@
 import type { Charge } from '../upstreams/scaleway/model.js';
-import { toNanos } from '../reports/sums.js';
+import { addTo, type Sums, toNanos } from '../reports/sums.js';
 import { timestampMicros } from '../lib/time.js';
 
-/** Nanos per currency. */
-export type Sums = Map<string, bigint>;
-
-const add = (sums: Map<string, bigint>, key: string, nanos: bigint) => sums.set(key, (sums.get(key) ?? 0n) + nanos);
 
 /** One SKU's charges on an invoice, in one currency. */
 export interface SkuTally {
@@ -39,10 +35,10 @@ export class ChargeTally {
     const nanos = toNanos(charge.price);
     const currency = charge.price.currency;
     this.count++;
-    add(this.totals, currency, nanos);
+    addTo(this.totals, currency, nanos);
     const start = timestampMicros(charge.startDate);
-    if (start < this.periodStart || start >= this.periodEnd) add(this.outOfPeriod, currency, nanos);
-    else add(this.lines, `${charge.projectId ?? ''}\u0000${charge.sku ?? ''}\u0000${currency}`, nanos);
+    if (start < this.periodStart || start >= this.periodEnd) addTo(this.outOfPeriod, currency, nanos);
+    else addTo(this.lines, `${charge.projectId ?? ''}\u0000${charge.sku ?? ''}\u0000${currency}`, nanos);
     const skuKey = `${charge.sku ?? ''}\u0000${currency}`;
     const sku = this.bySku.get(skuKey);
     if (sku) {

@@ -38,7 +38,8 @@ export class NanoMoney implements Money {
 /** Sums per currency. */
 export type Sums = Map<string, bigint>;
 
-const addTo = (sums: Sums, currency: string, nanos: bigint) => sums.set(currency, (sums.get(currency) ?? 0n) + nanos);
+/** Adds `nanos` to a currency's sum. */
+export const addTo = (sums: Sums, currency: string, nanos: bigint) => sums.set(currency, (sums.get(currency) ?? 0n) + nanos);
 
 /** Sums as Money, by currency code: never added across currencies. */
 export function moneyOf(sums: Sums | undefined): NanoMoney[] {

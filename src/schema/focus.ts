@@ -5,7 +5,7 @@ import { type Context, stableKey } from '../context.js';
 import { badInput } from '../errors.js';
 import { FOCUS_COLUMNS, FOCUS_FIELDS, type FocusRow } from '../focus/columns.js';
 import { chargeRow, consumptionRow, type FocusGrain, type PeriodFacts, periodFacts, periodRows, type SkuFacts, skuFacts } from '../focus/rows.js';
-import { consumptionIdentity, periodChargeQuery, periodConsumptionQuery, readPeriodInvoices, readPeriodTaxes } from '../focus/stream.js';
+import { periodChargeQuery, periodConsumptionQuery, readPeriodInvoices, readPeriodTaxes } from '../focus/stream.js';
 import type { Page } from '../lib/page.js';
 import { timestampMicros } from '../lib/time.js';
 import { forwardCount, tokenConnection } from '../pagination/connection.js';
@@ -14,7 +14,7 @@ import { offsetConnection, type OffsetSource } from '../pagination/offset.js';
 import { readTokenWindow, type TokenSource } from '../pagination/token.js';
 import { UpstreamBadRequestError } from '../upstreams/errors.js';
 import { BILLING_MAX_PAGE_SIZE } from '../upstreams/scaleway/client.js';
-import type { Tax } from '../upstreams/scaleway/model.js';
+import { consumptionIdentity, type Tax } from '../upstreams/scaleway/model.js';
 import { OrganizationRef } from './organization.js';
 
 const FocusGrainEnum = builder.enumType('FocusGrain', {

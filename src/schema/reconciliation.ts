@@ -3,11 +3,12 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { badInput } from '../errors.js';
 import { offsetConnection } from '../pagination/offset.js';
-import { MAX_PERIOD_INVOICES, reconcile, periodStatus, type InvoiceReconciliation, type ReconciliationStatus } from '../reconcile/explain.js';
+import { MAX_PERIOD_INVOICES, reconcile, periodStatus, type InvoiceReconciliation, type ReconciliationStatus, untaxedOf } from '../reconcile/explain.js';
 import { tallyCharges, type TallyRequest } from '../reconcile/read.js';
-import type { ChargeTally, Sums } from '../reconcile/tally.js';
+import type { ChargeTally } from '../reconcile/tally.js';
 import { chargeReport } from '../reports/charges.js';
-import { NanoMoney, moneyOf, toNanos } from '../reports/sums.js';
+import { periodStart } from '../reports/consumption.js';
+import { addTo, NanoMoney, moneyOf, type Sums, toNanos } from '../reports/sums.js';
 import { US_PER_MS } from '../reports/window.js';
 import { UpstreamBadResponseError } from '../upstreams/errors.js';
 import type { Consumption } from '../upstreams/scaleway/model.js';
@@ -85,9 +86,8 @@ const SkuRef = builder.objectRef<SkuRow>('ReconciliationSku').implement({
 function periodOf(invoice: InvoiceShape): { start: bigint; end: bigint; period: string } {
   const text = invoice.billingPeriod ?? invoice.startDate;
   if (!text) throw new UpstreamBadResponseError(`scaleway sent invoice ${invoice.id} without a billing period or start date`, { upstream: 'scaleway' });
-  const y = Number(text.slice(0, 4));
-  const m = Number(text.slice(5, 7)) - 1;
-  return { start: BigInt(Date.UTC(y, m, 1)) * US_PER_MS, end: BigInt(Date.UTC(y, m + 1, 1)) * US_PER_MS, period: text.slice(0, 7) };
+  const period = text.slice(0, 7);
+  return { start: periodStart(period), end: periodStart(period, true), period };
 }
 
 const nowUs = (ctx: Context) => BigInt(ctx.settings.now().getTime()) * US_PER_MS;
@@ -138,7 +138,7 @@ async function uninvoicedOf(ctx: Context, organizationId: string, start: bigint,
   const uninvoiced: Sums = new Map();
   for (const group of sums.groups.values()) {
     if (group.keys[0]?.id) continue;
-    for (const [currency, nanos] of group.totals) uninvoiced.set(currency, (uninvoiced.get(currency) ?? 0n) + nanos);
+    for (const [currency, nanos] of group.totals) addTo(uninvoiced, currency, nanos);
   }
   return { uninvoiced, totals: sums.totals, count: sums.rowCount };
 }
@@ -181,10 +181,7 @@ const InvoiceReconciliationRef = builder.objectRef<InvoiceReconciliationShape>('
     invoiceTotalUntaxed: t.field({
       type: MoneyRef,
       description: 'The invoice’s total before tax, discounts applied.',
-      resolve: (r) => {
-        if (!r.invoice.totalUntaxed) throw new UpstreamBadResponseError(`scaleway sent invoice ${r.invoice.id} without total_untaxed`, { upstream: 'scaleway' });
-        return r.invoice.totalUntaxed;
-      },
+      resolve: (r) => untaxedOf(r.invoice),
     }),
     invoiceTotalDiscount: t.field({ type: MoneyRef, nullable: true, description: 'Its discounts, negative (null when not sent).', resolve: (r) => r.invoice.totalDiscount ?? null }),
     invoiceTotalTax: t.field({ type: MoneyRef, nullable: true, description: 'Its tax (null when not sent).', resolve: (r) => r.invoice.totalTax ?? null }),
@@ -272,8 +269,6 @@ interface PeriodShape {
   charges: () => Promise<{ uninvoiced: Sums; totals: Sums; count: number }>;
 }
 
-const sumInto = (sums: Sums, currency: string, nanos: bigint) => sums.set(currency, (sums.get(currency) ?? 0n) + nanos);
-
 const PeriodReconciliationRef = builder.objectRef<PeriodShape>('PeriodReconciliation').implement({
   description: 'A billing period: its invoices, its consumption and its FinOps charges side by side, per currency (docs/reconciliation.md).',
   fields: (t) => ({
@@ -286,8 +281,8 @@ const PeriodReconciliationRef = builder.objectRef<PeriodShape>('PeriodReconcilia
         const sums: Sums = new Map();
         for (const i of await p.invoices()) {
           // Never a total that silently leaves an invoice out.
-          if (!i.totalUntaxed) throw new UpstreamBadResponseError(`scaleway sent invoice ${i.id} without total_untaxed`, { upstream: 'scaleway' });
-          sumInto(sums, i.totalUntaxed.currency, toNanos(i.totalUntaxed));
+          const untaxed = untaxedOf(i);
+          addTo(sums, untaxed.currency, toNanos(untaxed));
         }
         return moneyOf(sums);
       },
@@ -297,7 +292,7 @@ const PeriodReconciliationRef = builder.objectRef<PeriodShape>('PeriodReconcilia
       description: 'Σ of the period’s consumption, per currency.',
       resolve: async (p, _args, ctx) => {
         const sums: Sums = new Map();
-        for (const c of await consumptionOf(ctx, p.organizationId, p.billingPeriod)) sumInto(sums, c.value.currency, toNanos(c.value));
+        for (const c of await consumptionOf(ctx, p.organizationId, p.billingPeriod)) addTo(sums, c.value.currency, toNanos(c.value));
         return moneyOf(sums);
       },
     }),
@@ -325,10 +320,8 @@ builder.objectField(OrganizationRef, 'reconciliation', (t) =>
       'A billing period reconciled: invoices, consumption and FinOps charges. Reads the month’s charges whole (counted against the request’s upstream calls). Null, with a coded error, when an upstream read fails.',
     args: { billingPeriod: t.arg({ type: 'BillingPeriod', required: true, description: 'The month, `YYYY-MM`; not after the current one.' }) },
     resolve: (org, args, ctx) => {
-      const y = Number(args.billingPeriod.slice(0, 4));
-      const m = Number(args.billingPeriod.slice(5, 7)) - 1;
-      const start = BigInt(Date.UTC(y, m, 1)) * US_PER_MS;
-      const end = BigInt(Date.UTC(y, m + 1, 1)) * US_PER_MS;
+      const start = periodStart(args.billingPeriod);
+      const end = periodStart(args.billingPeriod, true);
       if (start > nowUs(ctx)) throw badInput('`billingPeriod` is in the future', 'billingPeriod');
       if (ctx.billing.version === 'v2alpha1' && end <= nowUs(ctx)) {
         throw badInput('Billing API v2alpha1 serves the consumption of the current month only: reconcile past months on v2beta1', 'billingPeriod');

@@ -49,6 +49,15 @@ export interface Consumption {
   value: Money;
 }
 
+/**
+ * A consumption row's identity in its list: rows have no id, so one per project, SKU, currency and
+ * what describes them (never their figures, which are recomputed). A list read twice over is one
+ * whose rows' identities repeat.
+ */
+export function consumptionIdentity(c: Consumption): string {
+  return [c.projectId, c.categoryName, c.productName, c.resourceName, c.sku, c.unit, c.consumerId, c.value.currency].join('\u0000');
+}
+
 export type DiscountMode = 'rate' | 'value' | 'splittable' | 'unknown';
 export type DiscountFilterType =
   | 'category_name'
